@@ -1,0 +1,35 @@
+/*
+ * winnls.h: code-page conversion.  The "ANSI" code page of an Umbra process is
+ * UTF-8, so CP_ACP, CP_OEMCP and CP_UTF8 all convert between UTF-8 and wide
+ * (UTF-32) strings.
+ */
+#ifndef UMBRA_WINNLS_H
+#define UMBRA_WINNLS_H
+
+#include <windef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define CP_ACP 0
+#define CP_OEMCP 1
+#define CP_MACCP 2
+#define CP_THREAD_ACP 3
+#define CP_UTF7 65000
+#define CP_UTF8 65001
+#define MB_PRECOMPOSED 0x00000001
+#define MB_ERR_INVALID_CHARS 0x00000008
+#define WC_ERR_INVALID_CHARS 0x00000080
+#define WC_NO_BEST_FIT_CHARS 0x00000400
+
+WINBASEAPI int WINAPI MultiByteToWideChar(UINT codepage, DWORD flags, LPCSTR src, int srclen,
+                                          LPWSTR dst, int dstlen);
+WINBASEAPI int WINAPI WideCharToMultiByte(UINT codepage, DWORD flags, LPCWSTR src, int srclen,
+                                          LPSTR dst, int dstlen, LPCSTR defchar, LPBOOL used);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
