@@ -3,7 +3,8 @@
  *
  * DEFINE_GUID declares an extern const GUID; the one translation unit that
  * defines INITGUID (before including this header) gets the definition.  Umbra's
- * libraries define every VSS IID once (dlls/ole32/uuid.c), so clients need not.
+ * libraries define every IID once, the base COM ones and GUID_NULL in
+ * dlls/ole32/uuid.c and the VSS ones in dlls/vssapi/uuid.c, so clients need not.
  * In C++, __uuidof(Interface) works through a template specialised by
  * __CRT_UUID_DECL, which the widl-generated headers emit for every interface.
  */
@@ -43,16 +44,6 @@ typedef GUID FMTID, *LPFMTID;
 #endif
 typedef const GUID *LPCGUID;
 
-#undef DEFINE_GUID
-#ifdef INITGUID
-#define DEFINE_GUID(name, l, w1, w2, b1, b2, b3, b4, b5, b6, b7, b8)                  \
-    UMBRA_EXTERN_C const GUID name __attribute__((visibility("default")));            \
-    UMBRA_EXTERN_C const GUID name = { l, w1, w2, { b1, b2, b3, b4, b5, b6, b7, b8 } }
-#else
-#define DEFINE_GUID(name, l, w1, w2, b1, b2, b3, b4, b5, b6, b7, b8)                  \
-    UMBRA_EXTERN_C const GUID name
-#endif
-
 #define DEFINE_OLEGUID(name, l, w1, w2) \
     DEFINE_GUID(name, l, w1, w2, 0xC0, 0, 0, 0, 0, 0, 0, 0x46)
 
@@ -88,4 +79,31 @@ template <typename T> struct umbra_uuidof;
 #define __uuidof(x) (umbra_uuidof<__typeof__(x)>::get())
 #endif
 
+#endif
+
+/* Outside the include guard on purpose: a file that includes other headers
+ * first (so that their GUIDs stay declarations) can then define INITGUID and
+ * include this header again, so that only the headers it includes after that
+ * define their GUIDs (dlls/vssapi/uuid.c).  In C the definition carries no
+ * "extern", which GCC would warn about. */
+#undef DEFINE_GUID
+#ifdef INITGUID
+#ifdef __cplusplus
+#define DEFINE_GUID(name, l, w1, w2, b1, b2, b3, b4, b5, b6, b7, b8)                  \
+    extern "C" const GUID name __attribute__((visibility("default")))                 \
+        = { l, w1, w2, { b1, b2, b3, b4, b5, b6, b7, b8 } }
+#else
+#define DEFINE_GUID(name, l, w1, w2, b1, b2, b3, b4, b5, b6, b7, b8)                  \
+    const GUID name __attribute__((visibility("default")))                            \
+        = { l, w1, w2, { b1, b2, b3, b4, b5, b6, b7, b8 } }
+#endif
+#else
+#define DEFINE_GUID(name, l, w1, w2, b1, b2, b3, b4, b5, b6, b7, b8)                  \
+    UMBRA_EXTERN_C const GUID name
+#endif
+
+/* The all-zero GUID (defined in dlls/ole32/uuid.c). */
+#ifndef UMBRA_GUID_NULL_DECLARED
+#define UMBRA_GUID_NULL_DECLARED
+DEFINE_GUID(GUID_NULL, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
 #endif

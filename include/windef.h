@@ -8,11 +8,13 @@
 #include <winnt.h>
 
 #define MAX_PATH 260
+#ifndef NOMINMAX
 #ifndef max
 #define max(a, b) (((a) > (b)) ? (a) : (b))
 #endif
 #ifndef min
 #define min(a, b) (((a) < (b)) ? (a) : (b))
+#endif
 #endif
 
 typedef struct _FILETIME

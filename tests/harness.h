@@ -19,6 +19,10 @@
 
 #include <CUnit/CUnit.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 struct umbra_suite
 {
     const char *name;
@@ -56,5 +60,9 @@ const char *umbra_source_dir(void);
 
 /* Path to ../shared/samples/<rel> (or tests/data/samples/<rel> copy); NULL if absent. */
 const char *umbra_sample_path(const char *rel);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif
