@@ -3,7 +3,8 @@
  * CoCreateInstance.  Umbra's COM is in-process only; CoInitialize* keep the
  * per-thread bookkeeping that Windows code expects (S_FALSE on a nested call,
  * RPC_E_CHANGED_MODE on a model change, RPC_E_TOO_LATE for a second
- * CoInitializeSecurity).
+ * CoInitializeSecurity).  CoCreateInstance finds the classes Umbra's own
+ * libraries register (umbra/ole32.h); every other CLSID is REGDB_E_CLASSNOTREG.
  */
 #ifndef UMBRA_OBJBASE_H
 #define UMBRA_OBJBASE_H
@@ -96,7 +97,6 @@ typedef struct tagSOLE_AUTHENTICATION_SERVICE
 extern "C" {
 #endif
 
-WINOLEAPI_(DWORD) CoBuildVersion(void);
 WINOLEAPI CoInitialize(LPVOID reserved);
 WINOLEAPI CoInitializeEx(LPVOID reserved, DWORD coinit);
 WINOLEAPI_(void) CoUninitialize(void);

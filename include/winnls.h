@@ -1,7 +1,9 @@
 /*
  * winnls.h: code-page conversion.  The "ANSI" code page of an Umbra process is
- * UTF-8, so CP_ACP, CP_OEMCP and CP_UTF8 all convert between UTF-8 and wide
- * (UTF-32) strings.
+ * UTF-8, so CP_ACP, CP_OEMCP, CP_THREAD_ACP and CP_UTF8 all convert between
+ * UTF-8 and wide (UTF-32) strings; other code pages are rejected with
+ * ERROR_INVALID_PARAMETER.  Surrogate pairs met in a wide string are joined
+ * into the one character they encode.
  */
 #ifndef UMBRA_WINNLS_H
 #define UMBRA_WINNLS_H
@@ -18,9 +20,17 @@ extern "C" {
 #define CP_THREAD_ACP 3
 #define CP_UTF7 65000
 #define CP_UTF8 65001
+
 #define MB_PRECOMPOSED 0x00000001
+#define MB_COMPOSITE 0x00000002
+#define MB_USEGLYPHCHARS 0x00000004
 #define MB_ERR_INVALID_CHARS 0x00000008
+
+#define WC_DISCARDNS 0x00000010
+#define WC_SEPCHARS 0x00000020
+#define WC_DEFAULTCHAR 0x00000040
 #define WC_ERR_INVALID_CHARS 0x00000080
+#define WC_COMPOSITECHECK 0x00000200
 #define WC_NO_BEST_FIT_CHARS 0x00000400
 
 WINBASEAPI int WINAPI MultiByteToWideChar(UINT codepage, DWORD flags, LPCSTR src, int srclen,
