@@ -1037,7 +1037,7 @@ static int finish_delete(struct dir_state *ds, const struct snapshot_record *rec
 
     if (rec->provider_data[0])
     {
-        ret = cat->ops.exists(cat->ops.ctx, &rec->provider_id, rec->provider_data);
+        ret = cat->ops.exists(cat->ops.ctx, ds->dir, &rec->provider_id, rec->provider_data);
         if (ret < 0)
         {
             WARN("cannot tell whether snapshot %s exists: %s\n", debugstr_guid(&rec->snapshot_id), strerror(-ret));
@@ -1046,7 +1046,7 @@ static int finish_delete(struct dir_state *ds, const struct snapshot_record *rec
         }
         if (ret > 0)
         {
-            ret = cat->ops.remove(cat->ops.ctx, &rec->provider_id, rec->provider_data);
+            ret = cat->ops.remove(cat->ops.ctx, ds->dir, &rec->provider_id, rec->provider_data);
             if (ret && ret != -ENOENT)
             {
                 WARN("cannot delete snapshot %s: %s\n", debugstr_guid(&rec->snapshot_id), strerror(-ret));
@@ -1093,7 +1093,7 @@ static int reconcile_record(struct dir_state *ds, const struct snapshot_record *
             return finish_delete(ds, rec);
         }
         if (!rec->provider_data[0]) return 0;
-        ret = cat->ops.exists(cat->ops.ctx, &rec->provider_id, rec->provider_data);
+        ret = cat->ops.exists(cat->ops.ctx, ds->dir, &rec->provider_id, rec->provider_data);
         if (ret < 0)
         {
             TRACE("snapshot %s: cannot check it (%s); keeping the record\n", debugstr_guid(&rec->snapshot_id),
@@ -1136,7 +1136,7 @@ static int orphan_cb(void *ctx, const GUID *provider_id, const char *private_dat
         if (!strcmp(ds->kept[i]->provider_data, private_data)) return 0;
     if (ds->busy) return 0;
     WARN("snapshot in %s has no record (a crash before it was recorded); deleting it\n", ds->dir);
-    ret = cat->ops.remove(cat->ops.ctx, provider_id, private_data);
+    ret = cat->ops.remove(cat->ops.ctx, ds->dir, provider_id, private_data);
     if (ret && ret != -ENOENT)
     {
         WARN("cannot delete it: %s\n", strerror(-ret));
@@ -1493,12 +1493,12 @@ int catalogue_delete(struct catalogue *cat, const GUID *snapshot_id)
 
     if (cur->provider_data[0])
     {
-        ret = cat->ops.remove(cat->ops.ctx, &cur->provider_id, cur->provider_data);
+        ret = cat->ops.remove(cat->ops.ctx, cur->record_dir, &cur->provider_id, cur->provider_data);
         if (ret == -ENOENT) ret = 0;
         if (ret)
         {
             WARN("cannot delete snapshot %s: %s\n", debugstr_guid(snapshot_id), strerror(-ret));
-            exists = cat->ops.exists(cat->ops.ctx, &cur->provider_id, cur->provider_data);
+            exists = cat->ops.exists(cat->ops.ctx, cur->record_dir, &cur->provider_id, cur->provider_data);
             if (exists > 0)
             {
                 /* still whole and usable: it stays a created snapshot */

@@ -135,10 +135,11 @@ typedef int (*catalogue_scan_cb)(void *cb_ctx, const GUID *provider_id, const ch
 struct catalogue_ops
 {
     void *ctx;
-    /* 1 on disk, 0 not, or -errno when it cannot be known (record kept) */
-    int (*exists)(void *ctx, const GUID *provider_id, const char *private_data);
+    /* 1 on disk, 0 not, or -errno when it cannot be known (record kept).
+     * record_dir is the dir of the snapshot's record (provider.h's ops take it) */
+    int (*exists)(void *ctx, const char *record_dir, const GUID *provider_id, const char *private_data);
     /* delete the snapshot: 0, -ENOENT (already gone: fine), -EBUSY, -errno */
-    int (*remove)(void *ctx, const GUID *provider_id, const char *private_data);
+    int (*remove)(void *ctx, const char *record_dir, const GUID *provider_id, const char *private_data);
     /* optional: report every provider's snapshots kept in record_dir */
     int (*scan)(void *ctx, const char *record_dir, catalogue_scan_cb cb, void *cb_ctx);
     /* optional: more record dirs for an index rebuild; call add for each */

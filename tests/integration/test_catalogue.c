@@ -46,22 +46,24 @@ static const char *fake_path(const char *data)
     return data && !strncmp(data, "fake:", 5) ? data + 5 : NULL;
 }
 
-static int fake_exists(void *ctx, const GUID *provider, const char *data)
+static int fake_exists(void *ctx, const char *record_dir, const GUID *provider, const char *data)
 {
     struct stat st;
     const char *path = fake_path(data);
 
     (void)ctx;
+    (void)record_dir;
     if (!IsEqualGUID(provider, &fake_provider_id) || !path) return -EINVAL;
     return !stat(path, &st) && S_ISDIR(st.st_mode);
 }
 
-static int fake_remove(void *ctx, const GUID *provider, const char *data)
+static int fake_remove(void *ctx, const char *record_dir, const GUID *provider, const char *data)
 {
     char marker[PATH_MAX];
     const char *path = fake_path(data);
 
     (void)ctx;
+    (void)record_dir;
     if (!IsEqualGUID(provider, &fake_provider_id) || !path) return -EINVAL;
     if (fake.remove_error) return -fake.remove_error;
     if (snprintf(marker, sizeof(marker), "%s/" MARKER, path) >= (int)(sizeof(marker))) abort();
@@ -518,7 +520,7 @@ static void test_created_pointing_at_nothing(void)
     rec = new_record(1, CTX_NAS_ROLLBACK, ATTR_PERSISTENT_NAS, NULL);
     CU_ASSERT_EQUAL(create_snapshot(cat, rec, 1), 0);
     catalogue_close(cat);
-    CU_ASSERT_EQUAL(fake_remove(NULL, &fake_provider_id, rec->provider_data), 0);   /* behind our back */
+    CU_ASSERT_EQUAL(fake_remove(NULL, NULL, &fake_provider_id, rec->provider_data), 0);   /* behind our back */
 
     cat = open_cat();
     CU_ASSERT_EQUAL(catalogue_last_stats(cat)->records_removed, 1);
@@ -1031,7 +1033,7 @@ static void test_io_errors(void)
             {
                 char data[PATH_MAX + 8];
                 if (snprintf(data, sizeof(data), "fake:%s", snap_path(n)) >= (int)(sizeof(data))) abort();
-                CU_ASSERT_EQUAL(fake_remove(NULL, &fake_provider_id, data), 0);
+                CU_ASSERT_EQUAL(fake_remove(NULL, NULL, &fake_provider_id, data), 0);
             }
             if (!got_ret) CU_ASSERT_EQUAL(catalogue_remove(cat, &id), 0);
         }
