@@ -180,8 +180,10 @@ void ds_print_banner(struct ds_out *out, const char *host, const struct tm *now)
 {
     char when[64];
 
-    ds_out_printf(out, "Microsoft DiskShadow version 1.0\n"
-                       "Copyright (C) 2013 Microsoft Corporation\n"
+    /* Windows' three-line layout; the first two lines name this program and
+     * its authors, not Microsoft's (scripts parse the lines after them). */
+    ds_out_printf(out, "Umbra DiskShadow version 1.0\n"
+                       "Copyright (C) 2026 the Umbra authors\n"
                        "On computer:  %s,  %s\n\n", host, ds_format_time(when, sizeof(when), now));
 }
 

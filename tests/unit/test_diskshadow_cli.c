@@ -115,7 +115,7 @@ static void test_script_error(void)
     run(r, args, NULL);
     CU_ASSERT_EQUAL(r->status, 1);
     {
-        static const char banner[] = "Microsoft DiskShadow version 1.0\nCopyright (C) 2013 Microsoft Corporation\n"
+        static const char banner[] = "Umbra DiskShadow version 1.0\nCopyright (C) 2026 the Umbra authors\n"
                                      "On computer:  ";
         CU_ASSERT(!strncmp(r->out, banner, sizeof(banner) - 1));
     }
