@@ -963,11 +963,12 @@ HRESULT STDMETHODCALLTYPE backup_ExposeSnapshot(BACKUP_THIS, VSS_ID id, VSS_PWSZ
         WARN("exposing as a network share is not supported\n");
         return VSS_E_PROVIDER_VETO;
     }
-    if (attributes != VSS_VOLSNAP_ATTR_EXPOSED_LOCALLY || path_from_root || !expose)
+    if (attributes != VSS_VOLSNAP_ATTR_EXPOSED_LOCALLY || path_from_root)
     {
         WARN("local exposure takes a drive letter or a directory and no path from root\n");
         return E_INVALIDARG;
     }
+    /* NULL: a drive letter of our choosing */
     if ((ret = wstr_to_utf8(expose, &target))) return ret == -ENOMEM ? E_OUTOFMEMORY : E_INVALIDARG;
 
     if ((ret = snapshot_catalogue_open(0, &cat)))

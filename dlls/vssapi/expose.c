@@ -146,7 +146,8 @@ static int expose_drive(int letter, const char *root, char **exposed)
     if (errno != ENOENT) return -errno;
     if ((ret = mkdir_parents(path))) return ret;
     if (symlink(root, path) < 0) return -errno;
-    if (asprintf(exposed, "%c:\\", letter - 'a' + 'A') < 0)
+    /* Microsoft: the exposed name is the drive letter followed by a colon */
+    if (asprintf(exposed, "%c:", letter - 'a' + 'A') < 0)
     {
         unlink(path);
         return -ENOMEM;
@@ -205,6 +206,20 @@ static int expose_directory(const struct snapshot_record *rec, const struct prov
     return 0;
 }
 
+/* A drive letter no dosdevices mapping uses yet, from D: on (A: to C: are
+ * what Windows programs take for floppies and the system drive). */
+static int free_drive_letter(void)
+{
+    char path[4096];
+    struct stat st;
+    int letter;
+
+    for (letter = 'd'; letter <= 'z'; letter++)
+        if (!volume_drive_path(letter, path, sizeof(path)) && lstat(path, &st) < 0 && errno == ENOENT)
+            return letter;
+    return 0;
+}
+
 int expose_snapshot(const struct snapshot_record *rec, const char *target, char **exposed)
 {
     const struct provider *provider = provider_by_id(&rec->provider_id);
@@ -212,11 +227,18 @@ int expose_snapshot(const struct snapshot_record *rec, const char *target, char 
     int letter, ret;
 
     *exposed = NULL;
-    if (!target || !target[0]) return -EINVAL;
+    if (target && !target[0]) return -EINVAL;
     if ((ret = snapshot_root(rec, provider, &root))) return ret;
-    if ((letter = drive_letter(target))) ret = expose_drive(letter, root, exposed);
+    if (!target)
+    {
+        /* no name given: VSS picks a free drive letter */
+        if ((letter = free_drive_letter())) ret = expose_drive(letter, root, exposed);
+        else ret = -EEXIST;
+    }
+    else if ((letter = drive_letter(target))) ret = expose_drive(letter, root, exposed);
     else if (!(ret = target_path(target, &path))) ret = expose_directory(rec, provider, path, exposed);
-    if (ret) WARN("exposing %s at %s: %s\n", debugstr_guid(&rec->snapshot_id), target, strerror(-ret));
+    if (ret) WARN("exposing %s at %s: %s\n", debugstr_guid(&rec->snapshot_id), target ? target : "a free drive",
+                  strerror(-ret));
     free(path);
     free(root);
     return ret;

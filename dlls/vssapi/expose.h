@@ -11,9 +11,9 @@
 #include "catalogue.h"
 
 /* Expose rec's snapshot at target (UTF-8): a drive letter "X:" (or "X:\"),
- * or a directory: an absolute POSIX path or "X:\path\below\the\drive".
- * *exposed gets the name to record and report ("X:\" or the POSIX path,
- * malloc'd).  0, -EEXIST (the letter or path is in use), -ENOTDIR, -EINVAL
+ * a directory (an absolute POSIX path or "X:\path\below\the\drive"), or
+ * NULL for the first free drive letter from D:.  *exposed gets the name to
+ * record and report ("X:" or the POSIX path, malloc'd).  0, -EEXIST (the letter or path is in use), -ENOTDIR, -EINVAL
  * (not a name we can expose at), -ENOENT (the snapshot is gone), or the
  * provider's -errno. */
 int expose_snapshot(const struct snapshot_record *rec, const char *target, char **exposed);

@@ -164,6 +164,22 @@ static unsigned int log_count(const char *event)
     return n;
 }
 
+/* Whether a line with event also contains text. */
+static int log_has(const char *event, const char *text)
+{
+    struct wp_log log;
+    unsigned int i;
+    char needle[64];
+    int found = 0;
+
+    snprintf(needle, sizeof(needle), " %s", event);
+    if (wp_log_read(log_path, &log)) return 0;
+    for (i = 0; i < log.count; i++)
+        if (strstr(log.lines[i], needle) && strstr(log.lines[i], text)) found = 1;
+    wp_log_free(&log);
+    return found;
+}
+
 /* The index of the first line with event, or -1. */
 static int log_index(const char *event)
 {
@@ -227,6 +243,26 @@ static void test_backup_with_writer(void)
     ok_hr(IVssBackupComponents_GatherWriterMetadata(backup, &async), S_OK);
     ok_hr(wait_for(async), VSS_S_ASYNC_FINISHED);
     CU_ASSERT_FATAL(find_writer(backup, &instance));
+    /* the Ex form of the metadata names the instance */
+    {
+        IVssBackupComponentsEx *ex = NULL;
+        IVssExamineWriterMetadataEx *metadata = NULL;
+        VSS_USAGE_TYPE usage;
+        VSS_SOURCE_TYPE source;
+        BSTR instance_name = NULL;
+
+        ok_hr(IVssBackupComponents_QueryInterface(backup, &IID_IVssBackupComponentsEx, (void **)&ex), S_OK);
+        ok_hr(IVssBackupComponentsEx_GetWriterMetadataEx(ex, 0, &inst, &metadata), S_OK);
+        if (metadata)
+        {
+            ok_hr(IVssExamineWriterMetadataEx_GetIdentityEx(metadata, &inst, &writer, &name, &instance_name, &usage,
+                                                            &source), S_OK);
+            SysFreeString(name);
+            SysFreeString(instance_name);
+            IVssExamineWriterMetadataEx_Release(metadata);
+        }
+        IVssBackupComponentsEx_Release(ex);
+    }
     ok_hr(IVssBackupComponents_SetBackupState(backup, TRUE, FALSE, VSS_BT_FULL, FALSE), S_OK);
     ok_hr(IVssBackupComponents_AddComponent(backup, instance, writer_class, VSS_CT_FILEGROUP, NULL, L"CData"), S_OK);
     ok_hr(IVssBackupComponents_StartSnapshotSet(backup, &set), S_OK);
@@ -243,6 +279,8 @@ static void test_backup_with_writer(void)
     CU_ASSERT(log_index("Freeze") < log_index("Thaw"));
     CU_ASSERT(log_index("Thaw") < log_index("PostSnapshot"));
     CU_ASSERT_EQUAL(log_count("Abort"), 0);
+    /* at PostSnapshot the writer can name the snapshot of its volume */
+    CU_ASSERT(log_has("PostSnapshot", "device0=/"));
 
     /* its status afterwards (§1.2 step 14) */
     ok_hr(IVssBackupComponents_GatherWriterStatus(backup, &async), S_OK);
@@ -261,6 +299,21 @@ static void test_backup_with_writer(void)
         SysFreeString(name);
     }
     CU_ASSERT(found);
+    /* the Ex3 form adds the application failure and message */
+    {
+        IVssBackupComponentsEx3 *ex3 = NULL;
+        HRESULT app = E_FAIL;
+        BSTR message = (BSTR)1;
+
+        ok_hr(IVssBackupComponents_QueryInterface(backup, &IID_IVssBackupComponentsEx3, (void **)&ex3), S_OK);
+        ok_hr(IVssBackupComponentsEx3_GetWriterStatusEx(ex3, 0, &inst, &writer, &name, &state, &failure, &app,
+                                                        &message), S_OK);
+        CU_ASSERT_EQUAL(app, S_OK);
+        CU_ASSERT_PTR_NULL(message);
+        SysFreeString(name);
+        SysFreeString(message);
+        IVssBackupComponentsEx3_Release(ex3);
+    }
     ok_hr(IVssBackupComponents_FreeWriterStatus(backup), S_OK);
 
     /* every field of VSS_SNAPSHOT_PROP (§3.4) */
@@ -445,18 +498,33 @@ static void test_expose(void)
     /* at a drive letter: Wine's dosdevices mapping */
     ok_hr(IVssBackupComponents_ExposeSnapshot(backup, snap, NULL, VSS_VOLSNAP_ATTR_EXPOSED_LOCALLY, (VSS_PWSZ)L"Q:",
                                               &exposed), S_OK);
-    CU_ASSERT(exposed && !wcscmp(exposed, L"Q:\\"));
+    CU_ASSERT(exposed && !wcscmp(exposed, L"Q:"));
     CoTaskMemFree(exposed);
     snprintf(file, sizeof(file), "%s/dosdevices/q:/file.txt", config_get()->config_dir);
     text = read_text(file);
     CU_ASSERT(text && !strcmp(text, "version 1\n"));
+    snprintf(file, sizeof(file), "%s/dosdevices/q:", config_get()->config_dir);
+    CU_ASSERT(!lstat(file, &st) && S_ISLNK(st.st_mode));
+    ok_hr(IVssBackupComponentsEx2_UnexposeSnapshot(ex2, snap), S_OK);
+    CU_ASSERT(lstat(file, &st) < 0);
+    /* no name: a free drive letter is picked */
+    ok_hr(IVssBackupComponents_ExposeSnapshot(backup, snap, NULL, VSS_VOLSNAP_ATTR_EXPOSED_LOCALLY, NULL, &exposed),
+          S_OK);
+    CU_ASSERT(exposed && wcslen(exposed) == 2 && exposed[1] == L':' && exposed[0] >= L'D' && exposed[0] <= L'Z');
+    if (exposed)
+    {
+        snprintf(file, sizeof(file), "%s/dosdevices/%c:/file.txt", config_get()->config_dir, (char)(exposed[0] | 0x20));
+        text = read_text(file);
+        CU_ASSERT(text && !strcmp(text, "version 1\n"));
+        snprintf(file, sizeof(file), "%s/dosdevices/%c:", config_get()->config_dir, (char)(exposed[0] | 0x20));
+    }
+    CoTaskMemFree(exposed);
     /* deleting an exposed snapshot unexposes it */
     IVssBackupComponentsEx2_Release(ex2);
     IVssBackupComponents_Release(backup);
     backup = backup_in(VSS_CTX_ALL);
     ok_hr(IVssBackupComponents_DeleteSnapshots(backup, snap, VSS_OBJECT_SNAPSHOT, TRUE, &deleted, &failed), S_OK);
     IVssBackupComponents_Release(backup);
-    snprintf(file, sizeof(file), "%s/dosdevices/q:", config_get()->config_dir);
     CU_ASSERT(lstat(file, &st) < 0);
 }
 
@@ -600,6 +668,103 @@ static void test_management(void)
     ok_hr(IsVolumeSnapshotted(data_vol, &present, &capability), S_OK);
     CU_ASSERT(!present);
     CU_ASSERT_EQUAL(capability, 0);
+}
+
+/* §1.6: a writer that vetoes Freeze aborts the set: the providers undo
+ * their work, every writer gets Abort, nothing is left and the set lock is
+ * free again. */
+static void test_writer_veto(void)
+{
+    static const char *const args[] = { "--id", "{6d0a8a35-1b2c-4d5e-8f90-000000000002}", "--name", "Vetoing Writer",
+                                        "--veto", "Freeze", "--log", NULL, NULL };
+    const char *argv[9];
+    IVssBackupComponents *backup;
+    IVssEnumObject *enumerator = NULL;
+    IVssAsync *async = NULL;
+    VSS_OBJECT_PROP object;
+    VSS_ID set, snap;
+    ULONG fetched;
+    HRESULT status;
+    unsigned int aborts;
+    int listed = 0;
+    pid_t vetoer;
+
+    memcpy(argv, args, sizeof(args));
+    argv[7] = log_path;
+    vetoer = wp_start("test_writer_c", argv);
+    CU_ASSERT_FATAL(vetoer > 0);
+    aborts = log_count("Abort");
+
+    backup = backup_in(VSS_CTX_BACKUP);
+    ok_hr(IVssBackupComponents_GatherWriterMetadata(backup, &async), S_OK);
+    ok_hr(wait_for(async), VSS_S_ASYNC_FINISHED);
+    ok_hr(IVssBackupComponents_SetBackupState(backup, FALSE, FALSE, VSS_BT_COPY, FALSE), S_OK);
+    ok_hr(IVssBackupComponents_StartSnapshotSet(backup, &set), S_OK);
+    ok_hr(IVssBackupComponents_AddToSnapshotSet(backup, data_vol, GUID_NULL, &snap), S_OK);
+    ok_hr(IVssBackupComponents_PrepareForBackup(backup, &async), S_OK);
+    ok_hr(wait_for(async), VSS_S_ASYNC_FINISHED);
+    ok_hr(IVssBackupComponents_DoSnapshotSet(backup, &async), S_OK);
+    status = wait_for(async);
+    CU_ASSERT(FAILED(status));
+    /* both writers were told to abort */
+    CU_ASSERT(log_count("Abort") >= aborts + 2);
+    /* R19/R20 after a failed DoSnapshotSet */
+    ok_hr(IVssBackupComponents_BackupComplete(backup, &async), VSS_E_BAD_STATE);
+    IVssBackupComponents_Release(backup);
+
+    backup = backup_in(VSS_CTX_ALL);
+    ok_hr(IVssBackupComponents_Query(backup, GUID_NULL, VSS_OBJECT_NONE, VSS_OBJECT_SNAPSHOT, &enumerator), S_OK);
+    while (enumerator && IVssEnumObject_Next(enumerator, 1, &object, &fetched) == S_OK)
+    {
+        if (IsEqualGUID(&object.Obj.Snap.m_SnapshotSetId, &set)) listed++;
+        VssFreeSnapshotProperties(&object.Obj.Snap);
+    }
+    if (enumerator) IVssEnumObject_Release(enumerator);
+    CU_ASSERT_EQUAL(listed, 0);
+    IVssBackupComponents_Release(backup);
+
+    backup = backup_in(VSS_CTX_FILE_SHARE_BACKUP);
+    ok_hr(IVssBackupComponents_StartSnapshotSet(backup, &set), S_OK);
+    IVssBackupComponents_Release(backup);
+    wp_stop(vetoer);
+}
+
+/* Ex4: a file's volume root (for AddToSnapshotSet) and its volume's name. */
+static void test_root_and_prefix(void)
+{
+    IVssBackupComponents *backup = backup_in(VSS_CTX_BACKUP);
+    IVssBackupComponentsEx4 *ex4 = NULL;
+    VSS_PWSZ root = NULL, prefix = NULL;
+    WCHAR file[4200];
+    char path[4096];
+    struct stat st;
+    VSS_ID set, snap;
+
+    CU_ASSERT_EQUAL_FATAL(IVssBackupComponents_QueryInterface(backup, &IID_IVssBackupComponentsEx4, (void **)&ex4),
+                          S_OK);
+    snprintf(path, sizeof(path), "%s/file.txt", data_dir);
+    to_wide(file, path);
+    ok_hr(IVssBackupComponentsEx4_GetRootAndLogicalPrefixPaths(ex4, file, &root, &prefix, FALSE), S_OK);
+    CU_ASSERT(root && root[0] == L'/' && root[wcslen(root) - 1] == L'/');
+    CU_ASSERT(prefix && !wcsncmp(prefix, L"\\\\?\\Volume{", 11));
+    if (root)
+    {
+        /* the root is a volume AddToSnapshotSet takes, and it holds the file */
+        wcstombs(path, root, sizeof(path));
+        CU_ASSERT(!stat(path, &st) && S_ISDIR(st.st_mode));
+        CU_ASSERT(!strncmp(path, data_dir, strlen(path) - 1) || !strcmp(path, "/"));
+        ok_hr(IVssBackupComponents_StartSnapshotSet(backup, &set), S_OK);
+        ok_hr(IVssBackupComponents_IsVolumeSupported(backup, GUID_NULL, root, &(BOOL){0}), S_OK);
+        ok_hr(IVssBackupComponents_AbortBackup(backup), S_OK);
+        (void)snap;
+    }
+    CoTaskMemFree(root);
+    CoTaskMemFree(prefix);
+    ok_hr(IVssBackupComponentsEx4_GetRootAndLogicalPrefixPaths(ex4, NULL, &root, &prefix, FALSE), E_INVALIDARG);
+    ok_hr(IVssBackupComponentsEx4_GetRootAndLogicalPrefixPaths(ex4, (VSS_PWSZ)L"relative\\path", &root, &prefix,
+                                                               FALSE), E_INVALIDARG);
+    IVssBackupComponentsEx4_Release(ex4);
+    IVssBackupComponents_Release(backup);
 }
 
 /* R12 across processes: one of two racing requesters wins. */
@@ -788,9 +953,11 @@ static CU_TestInfo backup_tests[] =
 {
     { "backup with a writer (§1.2, §1.3, §3.4, R32)", test_backup_with_writer },
     { "restore with a writer (§1.7)", test_restore_with_writer },
+    { "a writer vetoes Freeze (§1.6)", test_writer_veto },
     { "expose and unexpose", test_expose },
     { "revert (R29)", test_revert },
     { "management objects and helpers", test_management },
+    { "GetRootAndLogicalPrefixPaths (Ex4)", test_root_and_prefix },
     { "two requesters race for StartSnapshotSet (R12)", test_race },
     { "killed requesters (DESIGN §6)", test_killed_requester },
     CU_TEST_INFO_NULL
