@@ -22,6 +22,7 @@
 #include "umbra/debug.h"
 #include "backup_private.h"
 #include "freeze.h"
+#include "service_client.h"
 #include "snapshot_props.h"
 #include "wstr.h"
 #include "xml_parse.h"
@@ -552,11 +553,21 @@ static const IVssBackupComponentsEx4Vtbl backup_vtbl =
 
 HRESULT WINAPI CreateVssBackupComponentsInternal(IVssBackupComponents **out)
 {
-    struct backup *backup;
+    HRESULT hr;
 
     TRACE("%p\n", out);
 
     if (!out) return E_INVALIDARG;
+    *out = NULL;
+    /* DESIGN.md §4: through vsssvc when it answers or VSS_MODE=service says so */
+    if ((hr = service_client_create(out)) != S_FALSE) return hr;
+    return backup_create_embedded(out);
+}
+
+HRESULT backup_create_embedded(IVssBackupComponents **out)
+{
+    struct backup *backup;
+
     *out = NULL;
     if (!(backup = calloc(1, sizeof(*backup)))) return E_OUTOFMEMORY;
     backup->IVssBackupComponentsEx4_iface.lpVtbl = &backup_vtbl;

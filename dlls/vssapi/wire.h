@@ -56,6 +56,19 @@ enum wire_type
 };
 #define WIRE_REPLY 0x8000
 
+/* Requester <-> vsssvc messages (DESIGN.md §4), in the same encoding: the
+ * types, and the tags from WT_SVC_FIRST on that their fields use.
+ * service_proto.h says what each one carries. */
+enum wire_service_type
+{
+    WIRE_SVC_HELLO = 0x100,     /* opens the session (requester object) of a connection */
+    WIRE_SVC_CALL,              /* one IVssBackupComponentsEx4 method */
+    WIRE_SVC_ASYNC,             /* IVssAsync Wait/QueryStatus/Cancel/Release of an operation */
+    WIRE_SVC_RELEASE,           /* the requester released its object: end the session */
+    WIRE_SVC_TYPE_END
+};
+#define WT_SVC_FIRST 0x100
+
 /* Field tags. */
 enum wire_tag
 {
