@@ -22,6 +22,7 @@
 #include "umbra/debug.h"
 #include "backup_private.h"
 #include "snapshot_props.h"
+#include "testhook.h"
 #include "transport.h"
 #include "wstr.h"
 
@@ -471,6 +472,20 @@ static int revert_lock(const char *volume_name, int *fd_out)
     return 0;
 }
 
+/* ShouldBlockRevert for a volume given by its POSIX root. */
+static HRESULT should_block_revert(const char *root, bool *block)
+{
+    WCHAR *wide = NULL;
+    HRESULT hr;
+    int ret;
+
+    *block = false;
+    if ((ret = wstr_from_utf8(root, &wide))) return hresult_from_errno(ret, ERRCTX_DEFAULT);
+    hr = ShouldBlockRevertInternal(wide, block);
+    free(wide);
+    return hr;
+}
+
 HRESULT STDMETHODCALLTYPE backup_RevertToSnapshot(BACKUP_THIS, VSS_ID id, BOOL force)
 {
     struct backup *backup = impl_from_IVssBackupComponentsEx4(iface);
@@ -478,6 +493,7 @@ HRESULT STDMETHODCALLTYPE backup_RevertToSnapshot(BACKUP_THIS, VSS_ID id, BOOL f
     const struct provider *provider;
     struct catalogue *cat = NULL;
     int ret, lock_fd = -1;
+    bool block;
     HRESULT hr;
 
     TRACE("%p, %s, %d\n", iface, debugstr_guid(&id), force);
@@ -520,12 +536,22 @@ HRESULT STDMETHODCALLTYPE backup_RevertToSnapshot(BACKUP_THIS, VSS_ID id, BOOL f
         hr = E_NOTIMPL;
         goto done;
     }
+    /* Windows asks ShouldBlockRevert before it reverts: a volume listed there
+     * is one whose writers forbid it, and revert is not supported on it */
+    if (FAILED(hr = should_block_revert(rec->original_volume_root, &block))) goto done;
+    if (block)
+    {
+        WARN("R29: reverting %s is blocked (ShouldBlockRevert)\n", rec->original_volume_root);
+        hr = VSS_E_VOLUME_NOT_SUPPORTED;
+        goto done;
+    }
     if ((ret = revert_lock(rec->original_volume_name, &lock_fd)))
     {
         if (ret == -EALREADY) WARN("R29: a revert of %s is already running\n", rec->original_volume_name);
         hr = hresult_from_errno(ret, ERRCTX_REVERT);
         goto done;
     }
+    testhook_pause("revert");    /* tests only: a revert that is seen running (testhook.h) */
     if ((ret = provider->revert(rec->record_dir, rec->provider_data, force)))
     {
         WARN("R29: reverting %s to %s: %s\n", rec->original_volume_root, debugstr_guid(&id), strerror(-ret));

@@ -355,9 +355,16 @@ static HRESULT gather_status_op(struct backup *backup, struct async_op *async)
 {
     struct writer_status *items = NULL;
     unsigned int i, count = 0;
-    int failed = 0;
+    int failed = 0, identify;
     HRESULT hr;
 
+    /* In a restore GatherWriterStatus may stand for GatherWriterMetadata
+     * (VSS-FACTS.md §1.7 step 3): it raises Identify (§1.4 slot 1), which is
+     * what makes the writers take part in PreRestore and PostRestore. */
+    backup_lock(backup);
+    identify = backup->mode == MODE_RESTORE && !(backup->flags & BACKUP_METADATA_ASKED);
+    backup_unlock(backup);
+    if (identify && FAILED(hr = coordinator_identify(backup->coordinator))) return hr;
     hr = coordinator_gather_status(backup->coordinator);
     if (SUCCEEDED(hr) && async_cancel_requested(async)) hr = VSS_S_ASYNC_CANCELLED;
     if (hr != S_OK) return hr;

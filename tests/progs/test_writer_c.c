@@ -33,32 +33,32 @@ static bool on_identify(void *ctx, IVssCreateWriterMetadata *metadata)
     {
         IVssCreateWriterMetadata_AddComponent(metadata, VSS_CT_FILEGROUP, NULL, L"CData", L"C test data",
                                               NULL, 0, false, true, true, false, 0);
-        IVssCreateWriterMetadata_AddFilesToFileGroup(metadata, NULL, L"CData", L"/srv/c-data", L"*", true,
-                                                     NULL, 0xf0f);
+        tw_identify_files(in->opts, metadata, L"CData", "/srv/c-data", L"*", true);
     }
     return !veto(in, "Identify");
 }
 
-/* Log the components a BCD event gives this writer and leave a mark in each. */
+/* Log the components a BCD event gives this writer and leave a mark in each
+ * (test_writer_common.h: tw_component_event). */
 static bool components_event(struct instance *in, const char *event, IVssWriterComponents *components,
                              const char *extra)
 {
+    char restore_extra[300];
     UINT count = 0;
 
     if (components) IVssWriterComponents_GetComponentCount(components, &count);
-    tw_log(in->opts, in->label, event, "components=%u selected=%d type=%d%s", count,
+    tw_event_extra(in->opts, event, IVssWriterImpl_GetRestoreType(in->impl), restore_extra, sizeof(restore_extra));
+    tw_log(in->opts, in->label, event, "components=%u selected=%d type=%d%s%s", count,
            IVssWriterImpl_AreComponentsSelected(in->impl), IVssWriterImpl_GetBackupType(in->impl),
-           extra ? extra : "");
+           extra ? extra : "", restore_extra);
     for (UINT i = 0; components && i < count; i++)
     {
         IVssComponent *comp;
-        WCHAR mark[400];
-        char text[400];
 
         if (FAILED(IVssWriterComponents_GetComponent(components, i, &comp))) continue;
-        snprintf(text, sizeof(text), "%s by %s", event, in->label);
-        tw_widen(text, mark, ARRAYSIZE(mark));
-        if (!strcmp(event, "PrepareBackup")) IVssComponent_SetBackupMetadata(comp, mark);
+        tw_component_event(in->opts, in->label, event, comp);
+        if (in->opts->details && (!strcmp(event, "PreRestore") || !strcmp(event, "PostRestore")))
+            tw_log_restore_fields(in->opts, in->label, event, comp);
         IVssComponent_Release(comp);
     }
     return !veto(in, event);

@@ -23,6 +23,26 @@
  *   --ex                 C++ only: a CVssWriterEx2 (OnIdentifyEx, SetWriterFailureEx)
  *   --ready-fd N         write "ready\n" to fd N once subscribed, then close it
  *
+ * For the restore suites (VSS-FACTS.md §1.7):
+ *   --files DIR          the component's file group covers DIR (default
+ *                        /srv/c-data, /srv/cxx-data)
+ *   --restore-method M   SetRestoreMethod in OnIdentify: if-not-there,
+ *                        if-can-replace, stop-start, to-alternate, at-reboot,
+ *                        at-reboot-if-cannot-replace, custom, restore-stop-start
+ *   --alt-location DIR   AddAlternateLocationMapping(files, spec, recursive, DIR)
+ *   --restore-target T   OnPreRestore: SetRestoreTarget(T) on every selected
+ *                        component (original, alternate, directed, original-location)
+ *   --failure-msg TEXT   when vetoing PrepareBackup, PostSnapshot, PreRestore or
+ *                        PostRestore, first set that event's failure message
+ *                        on each component
+ *   --state FILE         the writer's own state lives in FILE: OnPrepareBackup
+ *                        stores "state=<content>" as each component's backup
+ *                        metadata, OnPostRestore logs " state=<content>" as it
+ *                        finds FILE after the restore
+ *   --details            after each PreRestore and PostRestore line, one
+ *                        "<label> Component <Event> ..." line per component with
+ *                        every restore-time field the writer can read
+ *
  * The writer runs until SIGTERM or SIGINT, then unsubscribes and exits 0.
  * Log lines are written with one write() on an O_APPEND descriptor, so lines
  * of several processes interleave whole, in the order the events ran.
@@ -41,6 +61,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <windows.h>
+#include <oleauto.h>
 #include <vswriter.h>
 
 #define TW_MAX_INSTANCES 16
@@ -62,6 +83,13 @@ struct tw_options
     char die[32];
     int ex;
     int ready_fd;
+    char files[512];
+    int restore_method;        /* VSS_RESTOREMETHOD_ENUM, -1: no SetRestoreMethod */
+    char alt_location[512];
+    int restore_target;        /* VSS_RESTORE_TARGET, -1: leave it */
+    char failure_msg[256];
+    char state_file[512];
+    int details;
 };
 
 static const GUID tw_default_id = { 0x6d0a8a35, 0x1b2c, 0x4d5e, { 0x8f, 0x90, 0, 0, 0, 0, 0, 1 } };
@@ -85,7 +113,9 @@ static inline void tw_usage(const char *prog)
 {
     fprintf(stderr, "usage: %s [--id GUID] [--name N] [--instance N] [--instances N] [--level L]\n"
                     "  [--freeze-timeout MS] [--log FILE] [--veto EVENT] [--veto-hr HEX] [--app-message T]\n"
-                    "  [--hang EVENT:MS] [--die EVENT] [--ex] [--ready-fd N]\n", prog);
+                    "  [--hang EVENT:MS] [--die EVENT] [--ex] [--ready-fd N] [--files DIR]\n"
+                    "  [--restore-method M] [--alt-location DIR] [--restore-target T] [--failure-msg T]\n"
+                    "  [--state FILE] [--details]\n", prog);
     exit(2);
 }
 
@@ -100,12 +130,15 @@ static inline void tw_parse(int argc, char **argv, struct tw_options *o)
     o->log_fd = -1;
     o->veto_hr = (HRESULT)0x800423f3;
     o->ready_fd = -1;
+    o->restore_method = -1;
+    o->restore_target = -1;
 
     for (int i = 1; i < argc; i++)
     {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
 
         if (!strcmp(a, "--ex")) { o->ex = 1; continue; }
+        if (!strcmp(a, "--details")) { o->details = 1; continue; }
         if (!v) tw_usage(argv[0]);
         i++;
         if (!strcmp(a, "--id")) { if (tw_parse_guid(v, &o->id)) tw_usage(argv[0]); }
@@ -143,6 +176,27 @@ static inline void tw_parse(int argc, char **argv, struct tw_options *o)
         }
         else if (!strcmp(a, "--die")) snprintf(o->die, sizeof(o->die), "%s", v);
         else if (!strcmp(a, "--ready-fd")) o->ready_fd = atoi(v);
+        else if (!strcmp(a, "--files")) snprintf(o->files, sizeof(o->files), "%s", v);
+        else if (!strcmp(a, "--restore-method"))
+        {
+            static const char *const methods[] = { "", "if-not-there", "if-can-replace", "stop-start",
+                                                    "to-alternate", "at-reboot", "at-reboot-if-cannot-replace",
+                                                    "custom", "restore-stop-start" };
+            for (int m = 1; m < (int)(sizeof(methods) / sizeof(methods[0])); m++)
+                if (!strcmp(v, methods[m])) o->restore_method = m;
+            if (o->restore_method < 0) tw_usage(argv[0]);
+        }
+        else if (!strcmp(a, "--alt-location")) snprintf(o->alt_location, sizeof(o->alt_location), "%s", v);
+        else if (!strcmp(a, "--restore-target"))
+        {
+            if (!strcmp(v, "original")) o->restore_target = VSS_RT_ORIGINAL;
+            else if (!strcmp(v, "alternate")) o->restore_target = VSS_RT_ALTERNATE;
+            else if (!strcmp(v, "directed")) o->restore_target = VSS_RT_DIRECTED;
+            else if (!strcmp(v, "original-location")) o->restore_target = VSS_RT_ORIGINAL_LOCATION;
+            else tw_usage(argv[0]);
+        }
+        else if (!strcmp(a, "--failure-msg")) snprintf(o->failure_msg, sizeof(o->failure_msg), "%s", v);
+        else if (!strcmp(a, "--state")) snprintf(o->state_file, sizeof(o->state_file), "%s", v);
         else tw_usage(argv[0]);
     }
 }
@@ -240,6 +294,247 @@ static inline void tw_widen(const char *s, WCHAR *buf, size_t size)
 
     for (; s[i] && i + 1 < size; i++) buf[i] = (unsigned char)s[i];
     buf[i] = 0;
+}
+
+/* --- what both writers do with their metadata and components ------------------ */
+
+/* One spelling for a COM call from C (lpVtbl) and from C++ (virtual). */
+#ifdef __cplusplus
+#define TW_CALL(obj, method, ...) ((obj)->method(__VA_ARGS__))
+#define TW_IID(iid) (iid)
+#else
+#define TW_CALL(obj, method, ...) ((obj)->lpVtbl->method((obj), ##__VA_ARGS__))
+#define TW_IID(iid) (&(iid))
+#endif
+
+/* The content of the --state file, up to its first newline; "(none)" if it
+ * cannot be read. */
+static inline void tw_read_state(const struct tw_options *o, char *buf, size_t size)
+{
+    ssize_t len = -1;
+    int fd;
+
+    if ((fd = open(o->state_file, O_RDONLY | O_CLOEXEC)) >= 0)
+    {
+        len = read(fd, buf, size - 1);
+        close(fd);
+    }
+    if (len < 0)
+    {
+        snprintf(buf, size, "(none)");
+        return;
+    }
+    buf[len] = 0;
+    buf[strcspn(buf, "\r\n")] = 0;
+}
+
+/* OnIdentify: the component's files (--files or the default) and the restore
+ * method and alternate location mapping the options ask for. */
+static inline void tw_identify_files(const struct tw_options *o, IVssCreateWriterMetadata *metadata,
+                                     const WCHAR *component, const char *default_path, const WCHAR *spec,
+                                     bool recursive)
+{
+    WCHAR path[512], alt[512], service[64];
+
+    tw_widen(o->files[0] ? o->files : default_path, path, sizeof(path) / sizeof(path[0]));
+    TW_CALL(metadata, AddFilesToFileGroup, NULL, component, path, spec, recursive, NULL, 0xf0f);
+    if (o->restore_method >= 0)
+    {
+        /* the stop/start methods name the service to stop (§1.7) */
+        tw_widen(o->name, service, sizeof(service) / sizeof(service[0]));
+        TW_CALL(metadata, SetRestoreMethod, (VSS_RESTOREMETHOD_ENUM)o->restore_method,
+                o->restore_method == VSS_RME_STOP_RESTORE_START || o->restore_method == VSS_RME_RESTORE_STOP_START
+                    ? service : NULL,
+                NULL, VSS_WRE_ALWAYS, false);
+    }
+    if (o->alt_location[0])
+    {
+        tw_widen(o->alt_location, alt, sizeof(alt) / sizeof(alt[0]));
+        TW_CALL(metadata, AddAlternateLocationMapping, path, spec, recursive, alt);
+    }
+}
+
+/* Append text to a log line being built. */
+static inline void tw_append(char *line, size_t size, const char *fmt, ...)
+{
+    size_t len = strlen(line);
+    va_list args;
+
+    if (len + 1 >= size) return;
+    va_start(args, fmt);
+    vsnprintf(line + len, size - len, fmt, args);
+    va_end(args);
+}
+
+/* A BSTR for the log, freed. */
+static inline void tw_append_bstr(char *line, size_t size, const char *name, BSTR value)
+{
+    char text[300];
+
+    tw_narrow(value, text, sizeof(text));
+    tw_append(line, size, " %s=%s", name, value ? text : "(none)");
+    SysFreeString(value);
+}
+
+static inline void tw_append_filedesc(char *line, size_t size, const char *name, IVssWMFiledesc *desc)
+{
+    BSTR path = NULL, spec = NULL, alt = NULL;
+    char p[256], f[64], a[256];
+    bool recursive = false;
+
+    if (!desc) return;
+    TW_CALL(desc, GetPath, &path);
+    TW_CALL(desc, GetFilespec, &spec);
+    TW_CALL(desc, GetRecursive, &recursive);
+    TW_CALL(desc, GetAlternateLocation, &alt);
+    tw_narrow(path, p, sizeof(p));
+    tw_narrow(spec, f, sizeof(f));
+    tw_narrow(alt, a, sizeof(a));
+    tw_append(line, size, " %s=%s|%s|%d|%s", name, p, f, recursive, a);
+    SysFreeString(path);
+    SysFreeString(spec);
+    SysFreeString(alt);
+    TW_CALL(desc, Release);
+}
+
+/* Every restore-time field of one component, as the writer reads it. */
+static inline void tw_log_restore_fields(const struct tw_options *o, const char *label, const char *event,
+                                         IVssComponent *comp)
+{
+    char line[1000] = "";
+    BSTR lp = NULL, name = NULL, bstr = NULL, bstr2 = NULL;
+    IVssComponentEx *ex = NULL;
+    VSS_RESTORE_TARGET target = VSS_RT_UNDEFINED;
+    VSS_FILE_RESTORE_STATUS status = VSS_RS_UNDEFINED;
+    VSS_ROLLFORWARD_TYPE roll = VSS_RF_UNDEFINED;
+    bool selected = false, additional = false, repair = false, authoritative = false;
+    char lp8[200], name8[200];
+    UINT n = 0, i;
+
+    TW_CALL(comp, GetLogicalPath, &lp);
+    TW_CALL(comp, GetComponentName, &name);
+    tw_narrow(lp, lp8, sizeof(lp8));
+    tw_narrow(name, name8, sizeof(name8));
+    SysFreeString(lp);
+    SysFreeString(name);
+    TW_CALL(comp, IsSelectedForRestore, &selected);
+    TW_CALL(comp, GetAdditionalRestores, &additional);
+    TW_CALL(comp, GetRestoreTarget, &target);
+    TW_CALL(comp, GetFileRestoreStatus, &status);
+    tw_append(line, sizeof(line), "%s name=%s\\%s selected=%d additional=%d target=%d status=%d", event,
+              lp8[0] && strcmp(lp8, "(null)") ? lp8 : "", name8, selected, additional, (int)target, (int)status);
+    TW_CALL(comp, GetRestoreOptions, &bstr);
+    tw_append_bstr(line, sizeof(line), "options", bstr);
+    bstr = NULL;
+    TW_CALL(comp, GetBackupMetadata, &bstr);
+    tw_append_bstr(line, sizeof(line), "backupmeta", bstr);
+    bstr = NULL;
+    TW_CALL(comp, GetNewTargetCount, &n);
+    tw_append(line, sizeof(line), " newtargets=%u", n);
+    for (i = 0; i < n; i++)
+    {
+        IVssWMFiledesc *desc = NULL;
+        if (SUCCEEDED(TW_CALL(comp, GetNewTarget, i, &desc))) tw_append_filedesc(line, sizeof(line), "nt", desc);
+    }
+    n = 0;
+    TW_CALL(comp, GetAlternateLocationMappingCount, &n);
+    tw_append(line, sizeof(line), " mappings=%u", n);
+    for (i = 0; i < n; i++)
+    {
+        IVssWMFiledesc *desc = NULL;
+        if (SUCCEEDED(TW_CALL(comp, GetAlternateLocationMapping, i, &desc)))
+            tw_append_filedesc(line, sizeof(line), "map", desc);
+    }
+    n = 0;
+    TW_CALL(comp, GetRestoreSubcomponentCount, &n);
+    tw_append(line, sizeof(line), " subs=%u", n);
+    for (i = 0; i < n; i++)
+    {
+        char a[200], b[200];
+        lp = name = NULL;
+        if (FAILED(TW_CALL(comp, GetRestoreSubcomponent, i, &lp, &name, &repair))) continue;
+        tw_narrow(lp, a, sizeof(a));
+        tw_narrow(name, b, sizeof(b));
+        tw_append(line, sizeof(line), " sub=%s\\%s", lp ? a : "", b);
+        SysFreeString(lp);
+        SysFreeString(name);
+    }
+    TW_CALL(comp, GetPreRestoreFailureMsg, &bstr);
+    tw_append_bstr(line, sizeof(line), "premsg", bstr);
+    bstr = NULL;
+    if (SUCCEEDED(TW_CALL(comp, QueryInterface, TW_IID(IID_IVssComponentEx), (void **)&ex)) && ex)
+    {
+        TW_CALL(ex, GetAuthoritativeRestore, &authoritative);
+        TW_CALL(ex, GetRollForward, &roll, &bstr2);
+        tw_append(line, sizeof(line), " auth=%d roll=%d", authoritative, (int)roll);
+        tw_append_bstr(line, sizeof(line), "rollpoint", bstr2);
+        TW_CALL(ex, GetRestoreName, &bstr);
+        tw_append_bstr(line, sizeof(line), "restorename", bstr);
+        TW_CALL(ex, Release);
+    }
+    tw_log(o, label, "Component", "%s", line);
+}
+
+/* What each writer does to each component of a document event: the backup
+ * metadata mark (or state) at PrepareBackup, the restore target at
+ * PreRestore, the failure message of a veto, and the restore details. */
+static inline void tw_component_event(const struct tw_options *o, const char *label, const char *event,
+                                      IVssComponent *comp)
+{
+    int vetoing = o->veto[0] && !strcmp(o->veto, event);
+    char text[600];
+    WCHAR wide[600];
+
+    if (!strcmp(event, "PrepareBackup"))
+    {
+        if (o->state_file[0])
+        {
+            char state[256];
+            tw_read_state(o, state, sizeof(state));
+            snprintf(text, sizeof(text), "state=%s", state);
+        }
+        else snprintf(text, sizeof(text), "%s by %s", event, label);
+        tw_widen(text, wide, sizeof(wide) / sizeof(wide[0]));
+        TW_CALL(comp, SetBackupMetadata, wide);
+    }
+    if (!strcmp(event, "PreRestore") && o->restore_target >= 0)
+    {
+        bool selected = false;
+        TW_CALL(comp, IsSelectedForRestore, &selected);
+        if (selected) TW_CALL(comp, SetRestoreTarget, (VSS_RESTORE_TARGET)o->restore_target);
+    }
+    if (vetoing && o->failure_msg[0])
+    {
+        tw_widen(o->failure_msg, wide, sizeof(wide) / sizeof(wide[0]));
+        if (!strcmp(event, "PreRestore")) TW_CALL(comp, SetPreRestoreFailureMsg, wide);
+        else if (!strcmp(event, "PostRestore")) TW_CALL(comp, SetPostRestoreFailureMsg, wide);
+        else
+        {
+            IVssComponentEx *ex = NULL;
+            if (SUCCEEDED(TW_CALL(comp, QueryInterface, TW_IID(IID_IVssComponentEx), (void **)&ex)) && ex)
+            {
+                if (!strcmp(event, "PrepareBackup")) TW_CALL(ex, SetPrepareForBackupFailureMsg, wide);
+                else if (!strcmp(event, "PostSnapshot")) TW_CALL(ex, SetPostSnapshotFailureMsg, wide);
+                TW_CALL(ex, Release);
+            }
+        }
+    }
+}
+
+/* The extra text of a document event's log line: the restore type for the
+ * restore events, the state the writer finds at PostRestore. */
+static inline void tw_event_extra(const struct tw_options *o, const char *event, VSS_RESTORE_TYPE restore_type,
+                                  char *buf, size_t size)
+{
+    buf[0] = 0;
+    if (strcmp(event, "PreRestore") && strcmp(event, "PostRestore")) return;
+    tw_append(buf, size, " restoretype=%d", (int)restore_type);
+    if (o->state_file[0] && !strcmp(event, "PostRestore"))
+    {
+        char state[256];
+        tw_read_state(o, state, sizeof(state));
+        tw_append(buf, size, " state=%s", state);
+    }
 }
 
 #endif

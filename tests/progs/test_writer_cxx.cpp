@@ -39,7 +39,7 @@ public:
             /* default arguments of the C++ interface: bSelectableForRestore, flags, mask */
             metadata->AddComponent(VSS_CT_FILEGROUP, NULL, L"CxxData", L"C++ test data", NULL, 0, false, true,
                                    true);
-            metadata->AddFilesToFileGroup(NULL, L"CxxData", L"/srv/cxx-data", L"*.db", false, NULL);
+            tw_identify_files(m_opts, metadata, L"CxxData", "/srv/cxx-data", L"*.db", false);
         }
         return !Veto("Identify");
     }
@@ -140,21 +140,21 @@ private:
 
     bool ComponentsEvent(const char *event, IVssWriterComponents *components, const char *extra)
     {
+        char restore_extra[300];
         UINT count = 0;
 
         if (components) components->GetComponentCount(&count);
-        tw_log(m_opts, m_label, event, "components=%u selected=%d type=%d%s", count,
-               this->AreComponentsSelected(), this->GetBackupType(), extra);
+        tw_event_extra(m_opts, event, this->GetRestoreType(), restore_extra, sizeof(restore_extra));
+        tw_log(m_opts, m_label, event, "components=%u selected=%d type=%d%s%s", count,
+               this->AreComponentsSelected(), this->GetBackupType(), extra, restore_extra);
         for (UINT i = 0; components && i < count; i++)
         {
             IVssComponent *comp;
-            WCHAR mark[400];
-            char text[400];
 
             if (FAILED(components->GetComponent(i, &comp))) continue;
-            snprintf(text, sizeof(text), "%s by %s", event, m_label);
-            tw_widen(text, mark, ARRAYSIZE(mark));
-            if (!strcmp(event, "PrepareBackup")) comp->SetBackupMetadata(mark);
+            tw_component_event(m_opts, m_label, event, comp);
+            if (m_opts->details && (!strcmp(event, "PreRestore") || !strcmp(event, "PostRestore")))
+                tw_log_restore_fields(m_opts, m_label, event, comp);
             comp->Release();
         }
         return !Veto(event);
