@@ -704,7 +704,8 @@ static int record_read_id(const char *dir, const GUID *id, struct snapshot_recor
     return record_read(dir, name, rec);
 }
 
-static int record_write(const char *dir, const struct snapshot_record *rec)
+/* durable 0: without fsyncs (catalogue_add_unsynced) */
+static int record_write_as(const char *dir, const struct snapshot_record *rec, int durable)
 {
     char path[PATH_MAX], *text;
     size_t len;
@@ -712,9 +713,14 @@ static int record_write(const char *dir, const struct snapshot_record *rec)
 
     if ((ret = record_path(dir, &rec->snapshot_id, path, sizeof(path)))) return ret;
     if ((ret = snapshot_record_format(rec, &text, &len))) return ret;
-    ret = state_write_atomic(path, text, len, 0644);
+    ret = durable ? state_write_atomic(path, text, len, 0644) : state_write_unsynced(path, text, len, 0644);
     free(text);
     return ret;
+}
+
+static int record_write(const char *dir, const struct snapshot_record *rec)
+{
+    return record_write_as(dir, rec, 1);
 }
 
 static int record_unlink(const char *dir, const GUID *id)
@@ -1028,6 +1034,18 @@ static int keep_record(struct dir_state *ds, struct snapshot_record *rec)
     return 0;
 }
 
+/* An exposure (bind mount, loop mount, link) must not outlive its snapshot:
+ * a requester that died with an exposed auto-release snapshot leaves one. */
+static void unexpose_before_delete(struct catalogue *cat, const struct snapshot_record *rec)
+{
+    int ret;
+
+    if (!cat->ops.unexpose || !rec->exposed_name || !rec->exposed_name[0]) return;
+    if ((ret = cat->ops.unexpose(cat->ops.ctx, rec)) && ret != -ENOENT)
+        WARN("cannot unexpose snapshot %s from %s: %s\n", debugstr_guid(&rec->snapshot_id), rec->exposed_name,
+             strerror(-ret));
+}
+
 /* Delete the snapshot a dead creation/deletion left, then its record.
  * Returns 1 if the record is gone. */
 static int finish_delete(struct dir_state *ds, const struct snapshot_record *rec)
@@ -1046,6 +1064,7 @@ static int finish_delete(struct dir_state *ds, const struct snapshot_record *rec
         }
         if (ret > 0)
         {
+            unexpose_before_delete(cat, rec);
             ret = cat->ops.remove(cat->ops.ctx, ds->dir, &rec->provider_id, rec->provider_data);
             if (ret && ret != -ENOENT)
             {
@@ -1165,6 +1184,30 @@ static int entry_known(const struct dir_state *ds, const char *name)
     return 0;
 }
 
+/* A record that is empty or nothing but NUL bytes: what a crash leaves of a
+ * record written unsynced (catalogue_add_unsynced) when the rename reached the
+ * disk and the data did not.  Umbra never writes such a record. */
+static int torn_record(const char *path)
+{
+    char buf[4096];
+    ssize_t n, i;
+    int fd, torn = 1;
+
+    if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0) return 0;
+    while (torn && (n = read(fd, buf, sizeof(buf))) != 0)
+    {
+        if (n < 0)
+        {
+            if (errno == EINTR) continue;
+            torn = 0;
+            break;
+        }
+        for (i = 0; i < n && torn; i++) torn = !buf[i];
+    }
+    close(fd);
+    return torn;
+}
+
 static void reconcile_dir(struct catalogue *cat, const char *dir)
 {
     struct dir_state ds = { .cat = cat, .dir = dir };
@@ -1221,6 +1264,17 @@ static void reconcile_dir(struct catalogue *cat, const char *dir)
         if (!is_record_name(name, &id)) continue;
         ret = record_read(dir, name, &rec);
         if (ret == -ENOENT) continue;
+        if (ret == -EINVAL && (snprintf(path, sizeof(path), "%s/%s", dir, name), torn_record(path)))
+        {
+            /* a 'creating' record written unsynced whose name reached the disk
+             * before its data did (then a crash): it names nothing, so it goes
+             * like a creating record of a dead worker, and the orphan scan
+             * below takes whatever snapshot that creation left */
+            WARN("snapshot record %s is empty: a creation cut short by a crash; removing it\n", path);
+            if ((ret = state_unlink_durable(path)) && ret != -ENOENT) cat->stats.errors++;
+            else cat->stats.records_removed++;
+            continue;
+        }
         if (ret == -EINVAL)
         {
             char bad[PATH_MAX + 8];
@@ -1331,7 +1385,7 @@ static int valid_strings(const struct snapshot_record *rec)
     return 1;
 }
 
-int catalogue_add(struct catalogue *cat, const struct snapshot_record *rec)
+static int add_record(struct catalogue *cat, const struct snapshot_record *rec, int durable)
 {
     struct snapshot_record *old;
     char *dir = NULL;
@@ -1358,12 +1412,23 @@ int catalogue_add(struct catalogue *cat, const struct snapshot_record *rec)
         goto done;
     }
     if (ret != -ENOENT) goto done;
-    ret = record_write(dir, rec);
-    TRACE("snapshot %s: record in %s: %d\n", debugstr_guid(&rec->snapshot_id), dir, ret);
+    ret = record_write_as(dir, rec, durable);
+    TRACE("snapshot %s: record in %s%s: %d\n", debugstr_guid(&rec->snapshot_id), dir, durable ? "" : " (unsynced)",
+          ret);
 done:
     dir_unlock(lock);
     free(dir);
     return ret;
+}
+
+int catalogue_add(struct catalogue *cat, const struct snapshot_record *rec)
+{
+    return add_record(cat, rec, 1);
+}
+
+int catalogue_add_unsynced(struct catalogue *cat, const struct snapshot_record *rec)
+{
+    return add_record(cat, rec, 0);
 }
 
 /* Find the record dir that holds a snapshot's record. */
@@ -1436,6 +1501,56 @@ int catalogue_commit(struct catalogue *cat, const struct snapshot_record *rec)
     return ret;
 }
 
+int catalogue_commit_batch(struct catalogue *cat, const struct snapshot_record *const *recs, size_t count)
+{
+    struct written { dev_t dev; char path[PATH_MAX]; unsigned int on_dev; } *w = NULL;
+    size_t i, j;
+    int ret = 0;
+
+    if (!cat || (count && !recs)) return -EINVAL;
+    for (i = 0; i < count; i++)
+        if (!recs[i] || (recs[i]->state != RECORD_CREATING && recs[i]->state != RECORD_CREATED)
+            || !valid_strings(recs[i]))
+            return -EINVAL;
+    if (count && !(w = calloc(count, sizeof(*w)))) return -ENOMEM;
+    for (i = 0; i < count && !ret; i++)
+    {
+        struct snapshot_record *cur;
+        struct stat st;
+        int lock;
+
+        if ((ret = lock_record(cat, &recs[i]->snapshot_id, &lock, &cur))) break;
+        if (cur->state != RECORD_CREATING) ret = -EBUSY;
+        else if (!(ret = record_write_as(cur->record_dir, recs[i], 0))
+                 && !(ret = record_path(cur->record_dir, &recs[i]->snapshot_id, w[i].path, sizeof(w[i].path))))
+            ret = stat(cur->record_dir, &st) < 0 ? -errno : 0;
+        if (!ret) w[i].dev = st.st_dev;
+        TRACE("snapshot %s -> %s (unsynced): %d\n", debugstr_guid(&recs[i]->snapshot_id), state_name(recs[i]->state),
+              ret);
+        snapshot_record_free(cur);
+        dir_unlock(lock);
+    }
+    /* Durable: one record on a file system gets an fsync of the file after
+     * its rename (btrfs logs a new inode with its names, so the log commit
+     * carries the rename too: one log commit instead of a file and a
+     * directory fsync); several on one file system share one syncfs. */
+    for (i = 0; i < count && !ret; i++)
+        for (j = 0; j < count; j++)
+            if (w[j].dev == w[i].dev) w[i].on_dev++;
+    for (i = 0; i < count && !ret; i++)
+    {
+        if (w[i].on_dev == 1) ret = state_fsync_path(w[i].path);
+        else if (w[i].on_dev > 1)
+        {
+            ret = state_syncfs(w[i].path);
+            for (j = i + 1; j < count; j++)
+                if (w[j].dev == w[i].dev) w[j].on_dev = 0;   /* synced with it */
+        }
+    }
+    free(w);
+    return ret;
+}
+
 int catalogue_set_exposed(struct catalogue *cat, const GUID *snapshot_id, const char *name, const char *path)
 {
     struct snapshot_record *cur;
@@ -1493,6 +1608,7 @@ int catalogue_delete(struct catalogue *cat, const GUID *snapshot_id)
 
     if (cur->provider_data[0])
     {
+        unexpose_before_delete(cat, cur);
         ret = cat->ops.remove(cat->ops.ctx, cur->record_dir, &cur->provider_id, cur->provider_data);
         if (ret == -ENOENT) ret = 0;
         if (ret)

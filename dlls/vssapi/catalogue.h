@@ -46,6 +46,8 @@
  *
  * Reconciliation (catalogue_open, per record dir, under its flock):
  *   temporary files of dead writers              removed
+ *   empty record (or only NUL bytes)             removed: an unsynced 'creating' record
+ *                                                torn by a crash (catalogue_add_unsynced)
  *   bad record                                   quarantined
  *   creating/deleting, worker alive              left alone (in progress)
  *   creating/deleting, worker gone               snapshot deleted if there, record removed
@@ -144,6 +146,9 @@ struct catalogue_ops
     int (*scan)(void *ctx, const char *record_dir, catalogue_scan_cb cb, void *cb_ctx);
     /* optional: more record dirs for an index rebuild; call add for each */
     int (*record_dirs)(void *ctx, int (*add)(void *add_ctx, const char *dir), void *add_ctx);
+    /* optional: undo rec's exposure (rec->exposed_name is set) before its snapshot
+     * is deleted, so a mount or link never outlives the snapshot it shows */
+    int (*unexpose)(void *ctx, const struct snapshot_record *rec);
 };
 
 struct catalogue_stats
@@ -177,10 +182,35 @@ int catalogue_reconcile(struct catalogue *cat);
  * -EEXIST if a record with this snapshot id is already there. */
 int catalogue_add(struct catalogue *cat, const struct snapshot_record *rec);
 
+/* catalogue_add without the fsyncs (temp file and rename only; the index is
+ * still written durably).  For a caller whose next step makes the record
+ * dir's file system durable anyway (PROVIDER_COMMIT_SYNCS_RECORDS: the btrfs
+ * snapshot ioctl commits a transaction), or that needs no durability: a
+ * 'creating' record carries no provider data, so after a crash it only ever
+ * gets removed, and the snapshot that creation left, if any, is removed by
+ * the orphan scan whether the record reached the disk or not.  Other
+ * processes see the record at once, so its live worker still keeps their
+ * reconciliations off the creation.  If the crash lets the name reach the
+ * disk without the data, the empty record is removed (see above). */
+int catalogue_add_unsynced(struct catalogue *cat, const struct snapshot_record *rec);
+
 /* The creator's rewrite of its own record while it is still creating,
  * typically with state RECORD_CREATED, the device and the private data.
  * -ENOENT if the record is gone, -EBUSY if it is no longer creating. */
 int catalogue_commit(struct catalogue *cat, const struct snapshot_record *rec);
+
+/* catalogue_commit for the records of a snapshot set at once, on btrfs
+ * (PROVIDER_COMMIT_SYNCS_RECORDS): each written without fsyncs (temp file,
+ * rename), then made durable by one fsync of the renamed file (btrfs logs a
+ * new inode together with its names: one log commit carries content and
+ * rename) or, for several records on one file system, one syncfs of it.  A
+ * set so costs one log commit per volume instead of a file and a directory
+ * fsync per record.  The records are durable once it returns 0; a crash
+ * before leaves each record creating, created or empty (removed by
+ * reconciliation, see above), and the orphan scan removes the snapshots of
+ * the ones that did not make it.  The first error is returned (the caller
+ * aborts the set). */
+int catalogue_commit_batch(struct catalogue *cat, const struct snapshot_record *const *recs, size_t count);
 
 /* Set or clear (NULLs) the exposure of a created snapshot. */
 int catalogue_set_exposed(struct catalogue *cat, const GUID *snapshot_id, const char *name, const char *path);

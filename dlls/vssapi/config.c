@@ -10,7 +10,6 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +17,7 @@
 #include <unistd.h>
 #include <sys/stat.h>
 #include "umbra/debug.h"
+#include "umbra/mounts.h"
 #include "config.h"
 
 static pthread_once_t config_once = PTHREAD_ONCE_INIT;
@@ -25,55 +25,12 @@ static pthread_mutex_t config_mutex = PTHREAD_MUTEX_INITIALIZER;
 static char config_dir[PATH_MAX], runtime_dir[PATH_MAX], state_dir[PATH_MAX];
 static struct vss_config config = { config_dir, runtime_dir, state_dir, 0, VSS_MODE_EMBEDDED };
 
-/* An environment value usable as a directory: set, absolute, not too long. */
-static const char *env_dir(const char *name)
-{
-    const char *value = secure_getenv(name);
-
-    if (!value || !*value) return NULL;
-    if (value[0] != '/')
-    {
-        WARN("ignoring %s=%s: not an absolute path\n", name, value);
-        return NULL;
-    }
-    if (strlen(value) >= PATH_MAX - 64)
-    {
-        WARN("ignoring %s: too long\n", name);
-        return NULL;
-    }
-    return value;
-}
-
-static const char *home_dir(void)
-{
-    const char *home = env_dir("HOME");
-    struct passwd *pw;
-
-    if (home) return home;
-    /* getpwuid is not thread-safe, but config_read runs under config_once/mutex */
-    if ((pw = getpwuid(geteuid())) && pw->pw_dir && pw->pw_dir[0] == '/') return pw->pw_dir;
-    return "/";
-}
-
+/* The directory rule is kernel32's (umbra/mounts.h), so that kernel32's drive
+ * letters ($VSS_CONFIG_DIR/dosdevices) are the ones vssapi sees. */
 static void set_dir(char *dst, const char *env, const char *root_default,
                     const char *xdg, const char *home_rel)
 {
-    const char *value = env_dir(env), *base;
-
-    if (value)
-        snprintf(dst, PATH_MAX, "%s", value);
-    else if (geteuid() == 0)
-        snprintf(dst, PATH_MAX, "%s", root_default);
-    else if ((base = env_dir(xdg)))
-        snprintf(dst, PATH_MAX, "%s/vss", base);
-    else if (home_rel)
-        snprintf(dst, PATH_MAX, "%s/%s/vss", home_dir(), home_rel);
-    else
-    {
-        /* no XDG_RUNTIME_DIR: a per-user directory that config_make_private_dir checks */
-        snprintf(dst, PATH_MAX, "/tmp/vss-%u", (unsigned int)geteuid());
-        WARN("%s and %s unset, using %s\n", env, xdg, dst);
-    }
+    umbra_vss_dir(dst, PATH_MAX, env, root_default, xdg, home_rel);
 }
 
 static int parse_wait(const char *value)
@@ -266,6 +223,30 @@ int state_fsync_dir(const char *dir)
     return ret;
 }
 
+int state_syncfs(const char *path)
+{
+    int fd, ret;
+
+    if ((ret = fault_step(STATE_IO_SYNCFS, -1, NULL, 0))) return ret;
+    if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) return -errno;
+    ret = syncfs(fd) < 0 ? -errno : 0;
+    close(fd);
+    if (ret) WARN("syncfs of %s: %s\n", path, strerror(-ret));
+    return ret;
+}
+
+int state_fsync_path(const char *path)
+{
+    int fd, ret;
+
+    if ((ret = fault_step(STATE_IO_FSYNC, -1, NULL, 0))) return ret;
+    if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0) return -errno;
+    ret = fsync(fd) < 0 ? -errno : 0;
+    close(fd);
+    if (ret) WARN("fsync of %s: %s\n", path, strerror(-ret));
+    return ret;
+}
+
 static int write_all(int fd, const void *data, size_t len)
 {
     const char *p = data;
@@ -287,7 +268,8 @@ static int write_all(int fd, const void *data, size_t len)
     return 0;
 }
 
-int state_write_atomic(const char *path, const void *data, size_t len, mode_t mode)
+/* durable: fsync the file before the rename and the directory after it */
+static int write_replace(const char *path, const void *data, size_t len, mode_t mode, int durable)
 {
     char dir[PATH_MAX], tmp[PATH_MAX];
     const char *base;
@@ -313,19 +295,32 @@ int state_write_atomic(const char *path, const void *data, size_t len, mode_t mo
     /* the mode asked for, not the one umask left */
     if (fchmod(fd, mode) < 0) { ret = -errno; goto fail; }
     if ((ret = write_all(fd, data, len))) goto fail;
-    if ((ret = fault_step(STATE_IO_FSYNC, fd, NULL, 0))) goto fail;
-    if (fsync(fd) < 0) { ret = -errno; goto fail; }
+    if (durable)
+    {
+        if ((ret = fault_step(STATE_IO_FSYNC, fd, NULL, 0))) goto fail;
+        if (fsync(fd) < 0) { ret = -errno; goto fail; }
+    }
     if (close(fd) < 0) { fd = -1; ret = -errno; goto fail; }
     fd = -1;
     if ((ret = fault_step(STATE_IO_RENAME, -1, NULL, 0))) goto fail;
     if (rename(tmp, path) < 0) { ret = -errno; goto fail; }
-    return state_fsync_dir(dir);
+    return durable ? state_fsync_dir(dir) : 0;
 
 fail:
     WARN("cannot write %s: %s\n", path, strerror(-ret));
     if (fd >= 0) close(fd);
     unlink(tmp);
     return ret;
+}
+
+int state_write_atomic(const char *path, const void *data, size_t len, mode_t mode)
+{
+    return write_replace(path, data, len, mode, 1);
+}
+
+int state_write_unsynced(const char *path, const void *data, size_t len, mode_t mode)
+{
+    return write_replace(path, data, len, mode, 0);
 }
 
 int state_unlink_durable(const char *path)

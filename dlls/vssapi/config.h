@@ -14,8 +14,9 @@
  *                    ~/.local/state/vss; the catalogue index, the volume registry
  *   VSS_WAIT_FOR_SET seconds StartSnapshotSet queues behind another set in
  *                    creation (default 0: fail with VSS_E_SNAPSHOT_SET_IN_PROGRESS)
- *   VSS_MODE         "embedded" (default: the coordinator runs in the requester)
- *                    or "service" (requesters talk to vsssvc)
+ *   VSS_MODE         "embedded" (the coordinator runs in the requester) or
+ *                    "service" (requesters talk to vsssvc); unset, mode reads
+ *                    embedded and service_client.c uses vsssvc when it answers
  * Relative or empty directory values are ignored with a warning (XDG rule).
  *
  * Not for: per-snapshot state (catalogue.c), volume names (volume.c).
@@ -64,6 +65,12 @@ int config_make_private_dir(const char *path);
  * ".<basename>.tmp.<pid>.<n>" (see state_tmp_owner()). */
 int state_write_atomic(const char *path, const void *data, size_t len, mode_t mode);
 
+/* The same without either fsync: readers see the old file or the new one,
+ * never a mix, but after a crash (power loss) the name may have reached the
+ * disk without the data (an empty file) or not at all.  For files whose
+ * durability something else provides, or that nothing depends on. */
+int state_write_unsynced(const char *path, const void *data, size_t len, mode_t mode);
+
 /* Remove path and fsync its directory.  -ENOENT if it did not exist. */
 int state_unlink_durable(const char *path);
 
@@ -72,6 +79,13 @@ int state_rename_durable(const char *oldpath, const char *newpath);
 
 /* fsync a directory by path. */
 int state_fsync_dir(const char *dir);
+
+/* syncfs the file system that holds path: everything written to it before
+ * is durable when this returns 0 (writeback errors come back as -EIO). */
+int state_syncfs(const char *path);
+
+/* fsync a file by path (counted as STATE_IO_FSYNC). */
+int state_fsync_path(const char *path);
 
 /* If name is a temporary file of state_write_atomic() for a file called
  * base (NULL: any base), return the pid that wrote it, else 0. */
@@ -90,7 +104,8 @@ enum state_io
     STATE_IO_RENAME  = 0x08,
     STATE_IO_UNLINK  = 0x10,
     STATE_IO_DIRSYNC = 0x20,   /* fsync of a directory */
-    STATE_IO_ALL     = 0x3f,
+    STATE_IO_SYNCFS  = 0x40,   /* syncfs of a whole file system */
+    STATE_IO_ALL     = 0x7f,
 };
 #define STATE_FAULT_CRASH (-1)
 #define STATE_FAULT_EXIT_CODE 77

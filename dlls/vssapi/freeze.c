@@ -41,6 +41,7 @@ struct held_fs
     dev_t dev;
     char *path;
     int fifreeze;        /* asked for */
+    int flush;           /* syncfs first: some target's provider does not flush by itself */
     int frozen;          /* FIFREEZE succeeded and no FITHAW yet (under the mutex) */
     int thaw_error;      /* errno of a failed FITHAW */
 };
@@ -243,12 +244,14 @@ static int collect_targets(struct freeze_hold *hold, const struct freeze_target 
         if (j < hold->count)
         {
             hold->fs[j].fifreeze |= !!(targets[i].mode & PROVIDER_FREEZE_FIFREEZE);
+            hold->fs[j].flush |= !(targets[i].mode & PROVIDER_FREEZE_NONE);
             close(fd);
             continue;
         }
         fs->fd = fd;
         fs->dev = st.st_dev;
         fs->fifreeze = !!(targets[i].mode & PROVIDER_FREEZE_FIFREEZE);
+        fs->flush = !(targets[i].mode & PROVIDER_FREEZE_NONE);
         if (!(fs->path = strdup(targets[i].path))) return -ENOMEM;
         hold->count++;
     }
@@ -283,6 +286,8 @@ int freeze_hold(const struct freeze_target *targets, unsigned int count, unsigne
     timespec_add_ms(&hold->deadline, window_ms);
     for (i = 0; i < hold->count; i++)
     {
+        /* PROVIDER_FREEZE_NONE: the provider's commit flushes (a btrfs snapshot) */
+        if (!hold->fs[i].flush && !hold->fs[i].fifreeze) continue;
         if (syncfs(hold->fs[i].fd) < 0)
         {
             ret = -errno;

@@ -1,7 +1,9 @@
 /*
  * freeze.h: the flush-and-hold step of DoSnapshotSet (VSS-FACTS.md §1.3 e-g,
- * §1.5): flush every file system of the set, FIFREEZE those whose provider
- * asks for it (PROVIDER_FREEZE_FIFREEZE), let the providers commit, thaw.
+ * §1.5): flush every file system of the set (but those whose provider's
+ * commit flushes by itself: PROVIDER_FREEZE_NONE), FIFREEZE those whose
+ * provider asks for it (PROVIDER_FREEZE_FIFREEZE), let the providers commit,
+ * thaw.
  *
  * A watchdog thread thaws everything when the window (10 s, like Windows)
  * runs out, whatever the committing thread is stuck in; nothing here logs,

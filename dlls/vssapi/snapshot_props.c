@@ -28,9 +28,11 @@
 #include "umbra/debug.h"
 #include "config.h"
 #include "errors.h"
+#include "expose.h"
 #include "snapshot_props.h"
 #include "volume.h"
 #include "wstr.h"
+#include "providers/thirdparty.h"
 
 static char machine_name[256];
 
@@ -132,8 +134,9 @@ HRESULT provider_prop_from_provider(const struct provider *provider, VSS_PROVIDE
     prop->m_ProviderId = provider->id;
     prop->m_eProviderType = (VSS_PROVIDER_TYPE)provider->type;
     prop->m_ProviderVersionId = provider->version_id;
-    /* no COM class stands behind our providers: the id names them */
-    prop->m_ClassId = provider->id;
+    /* no COM class stands behind our providers: the id names them; a
+     * third-party provider has the class its declaration names */
+    if (thirdparty_class_id(provider, &prop->m_ClassId)) prop->m_ClassId = provider->id;
     if (wstr_from_utf8_cotaskmem(provider->name, &prop->m_pwszProviderName)
         || wstr_from_utf8_cotaskmem(provider->version, &prop->m_pwszProviderVersion))
     {
@@ -194,6 +197,12 @@ static int ops_scan(void *ctx, const char *record_dir, catalogue_scan_cb cb, voi
     return 0;
 }
 
+static int ops_unexpose(void *ctx, const struct snapshot_record *rec)
+{
+    (void)ctx;
+    return unexpose_snapshot(rec);
+}
+
 static const struct catalogue_ops catalogue_provider_ops =
 {
     NULL,
@@ -201,6 +210,7 @@ static const struct catalogue_ops catalogue_provider_ops =
     ops_remove,
     ops_scan,
     NULL,
+    ops_unexpose,
 };
 
 const struct catalogue_ops *snapshot_catalogue_ops(void)

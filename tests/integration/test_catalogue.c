@@ -94,7 +94,7 @@ static int fake_scan(void *ctx, const char *dir, catalogue_scan_cb cb, void *cb_
     return ret;
 }
 
-static const struct catalogue_ops fake_ops = { NULL, fake_exists, fake_remove, fake_scan, NULL };
+static const struct catalogue_ops fake_ops = { NULL, fake_exists, fake_remove, fake_scan, NULL, NULL };
 
 /* ---- per-test environment ---- */
 
@@ -348,7 +348,7 @@ static void test_bad_calls(void)
     fresh_env();
     CU_ASSERT_EQUAL(catalogue_open(&fake_ops, 0, NULL), -EINVAL);
     {
-        struct catalogue_ops half = { NULL, fake_exists, NULL, NULL, NULL };
+        struct catalogue_ops half = { NULL, fake_exists, NULL, NULL, NULL, NULL };
         CU_ASSERT_EQUAL(catalogue_open(&half, 0, &cat), -EINVAL);
     }
     /* without ops: readable, but nothing can be deleted */

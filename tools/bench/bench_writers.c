@@ -35,6 +35,7 @@
 #include <windows.h>
 #include <vss.h>
 #include "coordinator.h"
+#include "bench_table.h"
 
 #define IDENTIFY_LIMIT 3.0
 
@@ -177,19 +178,11 @@ done:
     return ret;
 }
 
-static int failures;
-
-/* One row of the table tools/bench/run describes; target 0: a figure to report, no limit. */
-static void row(const char *name, double ours, double floor, double target)
+/* One row of the table tools/bench/run prints (bench_table.h); target 0: a
+ * figure to report, with no limit. */
+static void row(const char *name, double ours, double floor, const char *floor_is, double target)
 {
-    double ratio = ours / floor;
-    int pass = !target || ratio <= target;
-
-    if (target)
-        printf("%-28s %10.2fms %10.2fms %7.2f %6s%.1f %s\n", name, ours, floor, ratio, "<= ", target,
-               pass ? "PASS" : "FAIL");
-    else printf("%-28s %10.2fms %10.2fms %7.2f %9s %s\n", name, ours, floor, ratio, "-", "info");
-    if (!pass) failures++;
+    bench_row(name, ours, floor, floor_is, target, "ms");
 }
 
 static int spawn(pid_t *pids, int from, int to, int work)
@@ -252,10 +245,9 @@ int main(int argc, char **argv)
     memset(pids + 1, 0, 15 * sizeof(pids[0]));
     if (time_freeze_window(1, runs, &freeze_one, &freeze_one_max)) goto done;
 
-    printf("%-28s %12s %12s %7s %9s %s\n", "benchmark", "ours", "floor", "ratio", "target", "result");
-    row("identify 64 writers vs 1", many / 1000.0, one / 1000.0, IDENTIFY_LIMIT);
-    row("identify overhead 64 vs 1", fast_many / 1000.0, fast_one / 1000.0, 0);
-    row("freeze window 16 vs 1", freeze_med / 1000.0, freeze_one / 1000.0, 0);
+    row("Identify, 64 writers (10 ms each)", many / 1000.0, one / 1000.0, "1 writer", IDENTIFY_LIMIT);
+    row("Identify overhead, 64 writers", fast_many / 1000.0, fast_one / 1000.0, "1 writer", 0);
+    row("freeze window, 16 writers", freeze_med / 1000.0, freeze_one / 1000.0, "1 writer", 0);
     if (!quiet)
     {
         printf("  identify: writers whose OnIdentify takes 10 ms (fan-out), then ones that answer at once\n"
@@ -263,11 +255,11 @@ int main(int argc, char **argv)
                "  Thaw answered, largest of %d sets %.2f ms; medians of %d runs\n",
                (fast_many - fast_one) / 63.0, sysconf(_SC_NPROCESSORS_ONLN), runs, freeze_max / 1000.0, runs);
     }
-    status = failures ? 1 : 0;
+    status = bench_failures ? 1 : 0;
 
 done:
     stop_writers(pids, 64);
     rmdir(run_dir);
-    if (status) fprintf(stderr, "bench_writers: failed%s\n", failures ? " (over the limit)" : "");
+    if (status) fprintf(stderr, "bench_writers: failed%s\n", bench_failures ? " (over the limit)" : "");
     return status;
 }

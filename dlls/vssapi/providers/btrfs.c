@@ -3,7 +3,12 @@
  * subvolume (inode 256) gets read-only subvolume snapshots by ioctl, in
  * "<root>/.snapshots/@GMT-...".  The snapshot ioctl is the point in time: it
  * takes constant time whatever the number of files, and it blocks on a frozen
- * file system, so the volume is flushed but never FIFREEZE'd.
+ * file system, so the volume is never FIFREEZE'd.  Nor is it flushed first
+ * (PROVIDER_FREEZE_NONE): the ioctl writes the subvolume's dirty data out
+ * itself (btrfs_mksnapshot starts and waits for its delalloc) and commits a
+ * transaction, which also makes the 'creating' record written before it in
+ * .snapshots, on the same file system, durable (PROVIDER_COMMIT_SYNCS_RECORDS):
+ * a syncfs or an fsync before it would only be paid twice.
  *
  * ".snapshots" is made a subvolume of its own when we create it, so that later
  * snapshots hold an empty directory there rather than every earlier snapshot.
@@ -165,8 +170,8 @@ static int btrfs_begin_prepare(struct provider_snapshot *snap)
         ret = -ENOMEM;
         goto fail;
     }
-    snap->freeze = PROVIDER_FREEZE_SYNC;
-    snap->flags = 0;
+    snap->freeze = PROVIDER_FREEZE_NONE;
+    snap->flags = PROVIDER_COMMIT_SYNCS_RECORDS;
     snap->state = state;
     return 0;
 

@@ -24,7 +24,8 @@
  *   -ELOOP        the set nests one volume inside another provider's
  *                 snapshot storage (VSS_E_NESTED_VOLUME_LIMIT)
  *   -EPERM/-EACCES  the caller lacks the privilege (E_ACCESSDENIED)
- *   -ETIMEDOUT    only from freeze.h (FLUSH/HOLD_WRITES_TIMEOUT)
+ *   -ETIMEDOUT    only from freeze.h (FLUSH/HOLD_WRITES_TIMEOUT), and from a
+ *                 commit that overran the hold window (HOLD_WRITES_TIMEOUT)
  *   other -errno  VSS_E_UNEXPECTED_PROVIDER_ERROR, with a WARN saying why
  *
  * Finding a snapshot again: each provider describes a snapshot it made in one
@@ -61,11 +62,20 @@ enum provider_type
                                                consistent only for frozen writers
                                                (Query/vssadmin say so) */
 #define PROVIDER_NEEDS_ROOT             0x2  /* is_supported fails without root */
+/* provider_snapshot.flags, set by begin_prepare: commit makes the record dir's
+ * file system durable (the btrfs snapshot ioctl commits a transaction of the
+ * file system .snapshots is on), so the 'creating' record written before it
+ * needs no fsync of its own (catalogue_add_unsynced, catalogue.h) */
+#define PROVIDER_COMMIT_SYNCS_RECORDS   0x4
 
 /* provider_snapshot.freeze: what the flush-and-hold step must do to the
- * snapshot's volume (freeze.h).  Every volume is flushed (syncfs). */
+ * snapshot's volume (freeze.h).  Every volume is flushed (syncfs) unless its
+ * provider says its own commit flushes it. */
 #define PROVIDER_FREEZE_SYNC     0x0  /* flush only: the provider's own commit is the point in time */
 #define PROVIDER_FREEZE_FIFREEZE 0x1  /* flush and FIFREEZE the volume's file system for commit */
+#define PROVIDER_FREEZE_NONE     0x2  /* neither: commit flushes the volume itself (the btrfs
+                                         snapshot ioctl writes the subvolume's dirty data out and
+                                         commits a transaction), so a syncfs first is wasted */
 
 /* One volume of a snapshot set, as one provider sees it. */
 struct provider_snapshot
@@ -75,6 +85,7 @@ struct provider_snapshot
     GUID set_id;
     const struct vss_volume *volume;      /* owned by the coordinator, lives until post_commit/abort */
     const struct provider *provider;
+    LONG context;                         /* the set's VSS_SNAPSHOT_CONTEXT (0: VSS_CTX_BACKUP) */
 
     /* Filled by the provider.  Strings are malloc'd; provider_snapshot_clear()
      * frees them.  The catalogue copies what it keeps. */
