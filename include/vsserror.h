@@ -1,7 +1,7 @@
 /*
  * vsserror.h: every VSS_E_ and VSS_S_ HRESULT, with the values Windows uses
  * (facility FACILITY_ITF: errors are 0x8004xxxx, successes 0x0004xxxx).
- * Human-readable text for each is in dlls/vssapi/errors.c (FormatMessage, VSS_TRACE).
+ * Human-readable text for each is in dlls/kernel32/messages.c (FormatMessage, VSS_TRACE).
  */
 #ifndef UMBRA_VSSERROR_H
 #define UMBRA_VSSERROR_H

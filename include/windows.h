@@ -10,12 +10,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <umbra/sal_new.h>
 #include <winnt.h>
 #include <windef.h>
 #include <winerror.h>
 #include <rpc.h>
 #include <winbase.h>
 #include <winnls.h>
+#include <wincon.h>
 
 #ifndef WIN32_LEAN_AND_MEAN
 #include <ole2.h>

@@ -33,6 +33,47 @@ extern "C" {
 #define WC_COMPOSITECHECK 0x00000200
 #define WC_NO_BEST_FIT_CHARS 0x00000400
 
+/* Dates and times (dlls/kernel32/time_format.c).  Every locale formats as
+ * en-US, the one locale Umbra carries (the user and system locale are
+ * 0x0409).  A NULL time is the current local time. */
+#define LOCALE_NOUSEROVERRIDE 0x80000000
+#define LOCALE_USE_CP_ACP 0x40000000
+#define DATE_SHORTDATE 0x00000001
+#define DATE_LONGDATE 0x00000002
+#define DATE_USE_ALT_CALENDAR 0x00000004
+#define DATE_YEARMONTH 0x00000008
+#define DATE_LTRREADING 0x00000010
+#define DATE_RTLREADING 0x00000020
+#define DATE_AUTOLAYOUT 0x00000040
+#define DATE_MONTHDAY 0x00000080
+#define TIME_NOMINUTESORSECONDS 0x00000001
+#define TIME_NOSECONDS 0x00000002
+#define TIME_NOTIMEMARKER 0x00000004
+#define TIME_FORCE24HOURFORMAT 0x00000008
+
+WINBASEAPI int WINAPI GetDateFormatW(LCID locale, DWORD flags, const SYSTEMTIME *time, LPCWSTR format,
+                                     LPWSTR buffer, int size);
+WINBASEAPI int WINAPI GetDateFormatA(LCID locale, DWORD flags, const SYSTEMTIME *time, LPCSTR format,
+                                     LPSTR buffer, int size);
+WINBASEAPI int WINAPI GetTimeFormatW(LCID locale, DWORD flags, const SYSTEMTIME *time, LPCWSTR format,
+                                     LPWSTR buffer, int size);
+WINBASEAPI int WINAPI GetTimeFormatA(LCID locale, DWORD flags, const SYSTEMTIME *time, LPCSTR format,
+                                     LPSTR buffer, int size);
+WINBASEAPI LCID WINAPI GetUserDefaultLCID(void);
+WINBASEAPI LCID WINAPI GetSystemDefaultLCID(void);
+WINBASEAPI LANGID WINAPI GetUserDefaultLangID(void);
+WINBASEAPI LANGID WINAPI GetSystemDefaultLangID(void);
+WINBASEAPI UINT WINAPI GetACP(void);
+WINBASEAPI UINT WINAPI GetOEMCP(void);
+
+#ifdef UNICODE
+#define GetDateFormat GetDateFormatW
+#define GetTimeFormat GetTimeFormatW
+#else
+#define GetDateFormat GetDateFormatA
+#define GetTimeFormat GetTimeFormatA
+#endif
+
 WINBASEAPI int WINAPI MultiByteToWideChar(UINT codepage, DWORD flags, LPCSTR src, int srclen,
                                           LPWSTR dst, int dstlen);
 WINBASEAPI int WINAPI WideCharToMultiByte(UINT codepage, DWORD flags, LPCWSTR src, int srclen,

@@ -8,7 +8,8 @@
  * keeps one connection for the life of the coordinator; the writer process
  * takes that connection closing in the middle of a backup as the requester
  * dying.  Answers that arrive after their deadline are recognised by request
- * id and dropped.
+ * id and dropped.  Express writers (express.h) are listed from their store
+ * at discovery, have no connection, and are answered here, with success.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -25,6 +26,7 @@
 #include "umbra/debug.h"
 #include "bcd.h"
 #include "coordinator.h"
+#include "express.h"
 #include "transport.h"
 #include "wire.h"
 
@@ -40,6 +42,7 @@ struct cwriter
     bool participant;           /* got the current backup's or restore's first event */
     bool failed;                /* failed an event of the current sequence */
     bool refused;               /* it refused us (another user's writer) */
+    bool express;               /* an express writer: no process, we answer for it */
     unsigned int last_event;
     /* the round in progress */
     uint32_t pending;           /* request id awaited, 0 none */
@@ -349,6 +352,54 @@ static HRESULT add_writer(struct coordinator *c, const char *name, const GUID *c
     return S_OK;
 }
 
+/* The registered express writers, after the running ones. */
+static HRESULT add_express_writers(struct coordinator *c)
+{
+    struct express_entry *entries;
+    HRESULT hr = S_OK;
+    size_t count, i;
+    int ret;
+
+    if ((ret = express_store_list(&entries, &count)))
+    {
+        WARN("cannot read the express writer store: %s\n", strerror(-ret));
+        return ret == -ENOMEM ? E_OUTOFMEMORY : S_OK;
+    }
+    for (i = 0; i < count && hr == S_OK; i++)
+    {
+        struct express_entry *e = &entries[i];
+        struct cwriter *w, **n;
+
+        if (find_writer(c, &e->instance_id) || writer_filtered_out(c, &e->writer_id, &e->instance_id)) continue;
+        if (!(w = calloc(1, sizeof(*w))) || !(n = realloc(c->writers, (c->count + 1) * sizeof(*n))))
+        {
+            free(w);
+            hr = E_OUTOFMEMORY;
+            break;
+        }
+        c->writers = n;
+        w->fd = -1;
+        w->express = true;
+        frame_writer_init(&w->out);
+        snprintf(w->sock_name, sizeof(w->sock_name), "express:%s", e->name);
+        w->pub.class_id = e->writer_id;
+        w->pub.instance_id = e->instance_id;
+        w->pub.name = e->name;
+        w->pub.instance_name = e->instance_name;
+        w->pub.wmd = e->wmd;
+        e->name = e->instance_name = e->wmd = NULL;
+        w->pub.usage = e->usage;
+        w->pub.source = e->source;
+        w->pub.level = VSS_APP_FRONT_END;
+        w->pub.freeze_timeout_ms = 60000;
+        w->pub.event_mask = VSS_SM_BACKUP_EVENTS_FLAG | VSS_SM_RESTORE_EVENTS_FLAG;
+        w->pub.state = VSS_WS_STABLE;
+        c->writers[c->count++] = w;
+    }
+    express_store_free(entries, count);
+    return hr;
+}
+
 static HRESULT discover(struct coordinator *c)
 {
     char **names = NULL;
@@ -399,6 +450,7 @@ static HRESULT discover(struct coordinator *c)
         free(names[i]);
     }
     free(names);
+    if (hr == S_OK) hr = add_express_writers(c);
     return hr;
 }
 
@@ -595,6 +647,12 @@ static HRESULT run_round(struct coordinator *c, struct cwriter **ws, unsigned in
 
         w->result = S_OK;
         if (type != WIRE_GET_STATUS) w->last_event = type;
+        if (w->express)
+        {
+            /* nothing runs for it: the event succeeds as it is sent */
+            w->pub.state = express_state_after(w->pub.state, type);
+            continue;
+        }
         w->pending = c->next_request++;
         if (!c->next_request) c->next_request = 1;
         wire_builder_init(&b, type, w->pending, S_OK);
