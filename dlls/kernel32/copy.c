@@ -255,7 +255,8 @@ BOOL WINAPI CopyFileExW(LPCWSTR from, LPCWSTR to, LPPROGRESS_ROUTINE progress, L
         SetLastError(ERROR_INVALID_PARAMETER);
         return FALSE;
     }
-    if ((src = k32_unix_path(from)) && (dst = k32_unix_path(to))) ret = copy_file(src, dst, progress, data, cancel, flags);
+    if ((src = k32_unix_path(from)) && (dst = k32_unix_path_new(to)))
+        ret = copy_file(src, dst, progress, data, cancel, flags);
     free(src);
     free(dst);
     return ret;

@@ -164,7 +164,8 @@ HANDLE WINAPI CreateFileW(LPCWSTR name, DWORD access, DWORD share, LPSECURITY_AT
             return k32_fail_errno(-errno), INVALID_HANDLE_VALUE;
         return new_handle(fd, 1, access, flags, NULL);
     }
-    if (!(path = k32_unix_path(name))) return INVALID_HANDLE_VALUE;
+    path = (disposition == CREATE_NEW || disposition == CREATE_ALWAYS) ? k32_unix_path_new(name) : k32_unix_path(name);
+    if (!path) return INVALID_HANDLE_VALUE;
 
     if (wants_read(access) && wants_write(access)) oflags |= O_RDWR;
     else if (wants_write(access)) oflags |= O_WRONLY;

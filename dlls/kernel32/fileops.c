@@ -60,7 +60,7 @@ BOOL WINAPI CreateDirectoryW(LPCWSTR name, LPSECURITY_ATTRIBUTES sa)
 {
     TRACE("%s, %p\n", debugstr_w(name), sa);
     (void)sa;
-    return create_directory(k32_unix_path(name));
+    return create_directory(k32_unix_path_new(name));
 }
 
 BOOL WINAPI CreateDirectoryA(LPCSTR name, LPSECURITY_ATTRIBUTES sa)
@@ -186,7 +186,7 @@ BOOL WINAPI MoveFileExW(LPCWSTR from, LPCWSTR to, DWORD flags)
         SetLastError(ERROR_INVALID_PARAMETER);
         return FALSE;
     }
-    return move_file(from, to, k32_unix_path(from), k32_unix_path(to), flags);
+    return move_file(from, to, k32_unix_path(from), k32_unix_path_new(to), flags);
 }
 
 BOOL WINAPI MoveFileW(LPCWSTR from, LPCWSTR to)

@@ -139,6 +139,9 @@ BOOL k32_fail_path_errno(int err, const char *unix_path);
  * failure the Win32 error is set and NULL returned. */
 char *k32_unix_path(const WCHAR *name);
 char *k32_unix_path_a(const char *name);
+/* The same for a name the caller is about to create: its last component is
+ * taken as spelled, without a search for another case of it. */
+char *k32_unix_path_new(const WCHAR *name);
 
 /* --- time (time.c) --------------------------------------------------------------- */
 

@@ -110,8 +110,9 @@ static int join_path(const char *root, const char *rest, int keep_dots, char **o
 /* Windows names do not care about case: when a component is missing as
  * spelled, take the entry of its directory that differs only in (ASCII) case.
  * The first component that matches nothing ends the search; the rest stays
- * as written (a file about to be created). */
-static void fix_case(char *path)
+ * as written (a file about to be created).  fold_last 0: the last component
+ * is left alone (the caller creates it). */
+static void fix_case(char *path, int fold_last)
 {
     struct stat st;
     char *p, *end;
@@ -126,6 +127,9 @@ static void fix_case(char *path)
 
         end = p + strcspn(p, "/");
         saved = *end;
+        /* a name about to be created is created as spelled: no scan of a
+         * directory that may hold thousands of entries for each new file */
+        if (!saved && !fold_last) return;
         *end = 0;
         if (!lstat(path, &st))
         {
@@ -202,7 +206,7 @@ static int map_device_path(const char *rest, int keep_dots, char **out)
     return -ENOENT;
 }
 
-int umbra_unix_path_utf8(const char *name, char **out)
+static int map_path(const char *name, int fold_last, char **out)
 {
     char cwd[PATH_MAX];
     int ret;
@@ -230,9 +234,14 @@ int umbra_unix_path_utf8(const char *name, char **out)
         ret = join_path("/", joined, 0, out);
         free(joined);
     }
-    if (!ret) fix_case(*out);
+    if (!ret) fix_case(*out, fold_last);
     TRACE("%s -> %s\n", name, ret ? strerror(-ret) : *out);
     return ret;
+}
+
+int umbra_unix_path_utf8(const char *name, char **out)
+{
+    return map_path(name, 1, out);
 }
 
 int umbra_unix_path(const WCHAR *name, char **out)
@@ -273,6 +282,22 @@ char *k32_unix_path(const WCHAR *name)
     }
     if ((ret = umbra_unix_path(name, &out))) return fail_mapping(ret);
     return out;
+}
+
+char *k32_unix_path_new(const WCHAR *name)
+{
+    char *utf8, *out;
+    int ret;
+
+    if (!name)
+    {
+        SetLastError(ERROR_INVALID_PARAMETER);
+        return NULL;
+    }
+    if ((ret = k32_to_utf8(name, &utf8))) return fail_mapping(ret);
+    ret = map_path(utf8, 0, &out);
+    free(utf8);
+    return ret ? fail_mapping(ret) : out;
 }
 
 char *k32_unix_path_a(const char *name)

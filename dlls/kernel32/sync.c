@@ -594,3 +594,54 @@ void WINAPI DeleteCriticalSection(LPCRITICAL_SECTION cs)
     free(cs->LockSemaphore);
     cs->LockSemaphore = NULL;
 }
+
+/* --- narrow names ----------------------------------------------------------------- */
+
+static WCHAR *wide_name(LPCSTR name, BOOL *ok)
+{
+    WCHAR *wide = NULL;
+
+    *ok = !k32_from_utf8(name, &wide);
+    if (!*ok) SetLastError(ERROR_NO_UNICODE_TRANSLATION);
+    return wide;
+}
+
+HANDLE WINAPI CreateEventA(LPSECURITY_ATTRIBUTES sa, BOOL manual_reset, BOOL initial_state, LPCSTR name)
+{
+    BOOL ok;
+    WCHAR *wide = wide_name(name, &ok);
+    HANDLE ret = ok ? CreateEventW(sa, manual_reset, initial_state, wide) : NULL;
+
+    free(wide);
+    return ret;
+}
+
+HANDLE WINAPI OpenEventA(DWORD access, BOOL inherit, LPCSTR name)
+{
+    BOOL ok;
+    WCHAR *wide = wide_name(name, &ok);
+    HANDLE ret = ok ? OpenEventW(access, inherit, wide) : NULL;
+
+    free(wide);
+    return ret;
+}
+
+HANDLE WINAPI CreateMutexA(LPSECURITY_ATTRIBUTES sa, BOOL initial_owner, LPCSTR name)
+{
+    BOOL ok;
+    WCHAR *wide = wide_name(name, &ok);
+    HANDLE ret = ok ? CreateMutexW(sa, initial_owner, wide) : NULL;
+
+    free(wide);
+    return ret;
+}
+
+HANDLE WINAPI CreateSemaphoreA(LPSECURITY_ATTRIBUTES sa, LONG initial, LONG maximum, LPCSTR name)
+{
+    BOOL ok;
+    WCHAR *wide = wide_name(name, &ok);
+    HANDLE ret = ok ? CreateSemaphoreW(sa, initial, maximum, wide) : NULL;
+
+    free(wide);
+    return ret;
+}

@@ -159,6 +159,19 @@ static void test_case_insensitive(void)
     CU_ASSERT_NOT_EQUAL(GetFileAttributesW(L"q:\\data\\SUB\\REPORT.txt"), INVALID_FILE_ATTRIBUTES);
     /* a name that is not there keeps its spelling (a file about to be created) */
     CU_ASSERT_STRING_EQUAL(mapped("Q:\\data\\New.Txt"), at("Data/New.Txt"));
+    /* opening finds the other spelling; creating takes the name as spelled */
+    {
+        HANDLE h = CreateFileW(L"Q:\\data\\sub\\REPORT.txt", GENERIC_READ, 0, NULL, OPEN_EXISTING, 0, NULL);
+        struct stat st;
+
+        CU_ASSERT(h != INVALID_HANDLE_VALUE);
+        CloseHandle(h);
+        h = CreateFileW(L"Q:\\data\\sub\\REPORT.txt", GENERIC_WRITE, 0, NULL, CREATE_NEW, 0, NULL);
+        CU_ASSERT(h != INVALID_HANDLE_VALUE);
+        CloseHandle(h);
+        CU_ASSERT_EQUAL(stat(at("Data/Sub/REPORT.txt"), &st), 0);
+        CU_ASSERT_EQUAL(stat(at("Data/Sub/Report.TXT"), &st), 0);
+    }
 }
 
 static void test_full_path_name(void)

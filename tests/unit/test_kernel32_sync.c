@@ -52,6 +52,11 @@ static void test_named_objects(void)
     m = CreateMutexW(NULL, FALSE, L"umbra-test-event");
     CU_ASSERT_PTR_NULL(m);
     CU_ASSERT_EQUAL(GetLastError(), ERROR_INVALID_HANDLE);
+    /* the narrow name is the same name */
+    m = CreateEventA(NULL, TRUE, FALSE, "umbra-test-event");
+    CU_ASSERT_EQUAL(GetLastError(), ERROR_ALREADY_EXISTS);
+    CU_ASSERT_EQUAL(WaitForSingleObject(m, 0), WAIT_OBJECT_0);
+    CloseHandle(m);
     CloseHandle(a);
     CloseHandle(b);
     CloseHandle(c);
