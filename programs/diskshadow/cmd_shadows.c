@@ -8,9 +8,12 @@
  * object's context is fixed once set, rule R3).  Deletions go one shadow copy
  * at a time so that each gets its "Deleting shadow copy ..." line.
  */
+#include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "umbra/debug.h"
 #include "session.h"
@@ -142,17 +145,63 @@ static int prop_volume_is(struct ds_session *s, const VSS_SNAPSHOT_PROP *p, cons
 
 static int prop_exposed_as(const VSS_SNAPSHOT_PROP *p, const char *target)
 {
-    char *name;
+    char *name, *posix;
     int match;
 
     if (!p->m_pwszExposedName) return 0;
     name = ds_utf8(p->m_pwszExposedName);
     match = name && same_name(name, target);
+    /* a folder written the Windows way ("C:\x\y", sample 18) is exposed under its POSIX name */
+    if (name && !match && !ds_is_drive_letter(target) && (posix = ds_posix_path(target)))
+    {
+        match = same_name(name, posix);
+        free(posix);
+    }
     free(name);
     return match;
 }
 
 /* --- DELETE SHADOWS ---------------------------------------------------------------------------- */
+
+/* The POSIX directory a shadow copy's original volume is, or NULL. */
+static char *prop_volume_root(struct ds_session *s, const VSS_SNAPSHOT_PROP *p)
+{
+    char *orig = ds_utf8(p->m_pwszOriginalVolumeName), *display = orig ? ds_volume_display(s, orig) : NULL;
+    char *posix = display ? ds_posix_path(display) : NULL, *root = posix ? realpath(posix, NULL) : NULL;
+
+    free(orig);
+    free(display);
+    free(posix);
+    return root;
+}
+
+/* A volume written as a relative name ("delete shadows volume df", sample 31
+ * run from C:\programdata in output/03, where no alias df existed) stands,
+ * as for GetVolumePathName, for the volume holding it: the deepest original
+ * volume of the shadow copies that contains <cwd>/<name>.  Returns that
+ * volume's name as the shadow copies carry it, or NULL. */
+static char *relative_volume(struct ds_session *s, const char *name, const VSS_SNAPSHOT_PROP *props, size_t count)
+{
+    char cwd[PATH_MAX], full[PATH_MAX * 2];
+    size_t i, best_len = 0;
+    char *best = NULL;
+
+    if (!*name || name[0] == '/' || name[0] == '\\' || name[1] == ':' || !getcwd(cwd, sizeof(cwd))) return NULL;
+    snprintf(full, sizeof(full), "%s/%s", strcmp(cwd, "/") ? cwd : "", name);
+    for (i = 0; i < count; i++)
+    {
+        char *root = prop_volume_root(s, &props[i]);
+        size_t len = root ? strlen(root) : 0;
+
+        if (len > best_len && !strncmp(full, root, len) && (full[len] == '/' || !strcmp(root, "/")))
+        {
+            free(best);
+            if ((best = ds_utf8(props[i].m_pwszOriginalVolumeName))) best_len = len;
+        }
+        free(root);
+    }
+    return best;
+}
 
 static enum ds_status delete_one(struct ds_session *s, IVssBackupComponents *bc, const VSS_SNAPSHOT_PROP *p,
                                  long *deleted)
@@ -200,7 +249,7 @@ enum ds_status ds_cmd_delete_shadows(struct ds_session *s, const struct ds_comma
                 goto done;
             }
         }
-        else if (!(volume = strdup(cmd->arg[0])))
+        else if (!(volume = relative_volume(s, cmd->arg[0], props, count)) && !(volume = strdup(cmd->arg[0])))
         {
             status = ds_vss_failed(s, E_OUTOFMEMORY, "DELETE SHADOWS");
             goto done;
