@@ -19,12 +19,6 @@
 #include "lineedit.h"
 #include "script.h"
 
-/* kernel32's volume names, used when the platform has them (weak: kernel32
- * does not provide them yet, and diskshadow works without) */
-BOOL WINAPI GetVolumeNameForVolumeMountPointW(LPCWSTR mount_point, LPWSTR name, DWORD size) __attribute__((weak));
-BOOL WINAPI GetVolumePathNamesForVolumeNameW(LPCWSTR volume, LPWCH names, DWORD size, PDWORD needed)
-    __attribute__((weak));
-
 static HRESULT create_backup_components(IVssBackupComponents **out)
 {
     return CreateVssBackupComponents(out);
@@ -153,8 +147,8 @@ int main(int argc, char **argv)
             return DS_FAIL_INPUT;
         }
     }
-    if (GetVolumeNameForVolumeMountPointW) bound.volume_name_for_mount_point = GetVolumeNameForVolumeMountPointW;
-    if (GetVolumePathNamesForVolumeNameW) bound.volume_path_names = GetVolumePathNamesForVolumeNameW;
+    bound.volume_name_for_mount_point = GetVolumeNameForVolumeMountPointW;
+    bound.volume_path_names = GetVolumePathNamesForVolumeNameW;
 
     if (log_path && !(out.log = fopen(log_path, "w")))
     {

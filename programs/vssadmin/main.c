@@ -11,9 +11,6 @@
 #include <objbase.h>
 #include "vssadmin.h"
 
-/* Weak: kernel32 does not provide it yet, and vssadmin works without it. */
-BOOL WINAPI GetVolumePathNamesForVolumeNameW(LPCWSTR volume, LPWCH names, DWORD size, PDWORD needed)
-    __attribute__((weak));
 /* libvssapi's one-line texts for HRESULTs (dlls/vssapi/errors.h) */
 DECLSPEC_IMPORT const char *umbra_hresult_text(HRESULT hr);
 
@@ -66,7 +63,7 @@ int main(int argc, char **argv)
     };
     int status, com;
 
-    if (GetVolumePathNamesForVolumeNameW) api.volume_path_names = GetVolumePathNamesForVolumeNameW;
+    api.volume_path_names = GetVolumePathNamesForVolumeNameW;
     com = SUCCEEDED(CoInitializeEx(NULL, COINIT_MULTITHREADED));
     status = vsa_main(&api, argc, argv, stdout, stderr, stdin, isatty(0));
     if (com) CoUninitialize();
