@@ -39,20 +39,6 @@ static HRESULT hresult_from_errno(int err)
     }
 }
 
-/* A string out-parameter: S_OK with a BSTR, or S_FALSE with NULL when not set. */
-static HRESULT return_string(const char *value, BSTR *out)
-{
-    int ret;
-
-    if (!value)
-    {
-        *out = NULL;
-        return S_FALSE;
-    }
-    if ((ret = bstr_from_utf8(value, out))) return hresult_from_errno(ret);
-    return S_OK;
-}
-
 /* Several string out-parameters at once: all or none (NULL entries are skipped). */
 static HRESULT return_strings(const char *const *values, BSTR **outs, int count)
 {
@@ -62,7 +48,7 @@ static HRESULT return_strings(const char *const *values, BSTR **outs, int count)
     for (i = 0; i < count; i++)
     {
         if (!outs[i]) continue;
-        if (FAILED(hr = return_string(values[i], outs[i])))
+        if (FAILED(hr = bstr_out_utf8(values[i], outs[i])))
         {
             for (j = 0; j < i; j++)
                 if (outs[j])
@@ -74,31 +60,6 @@ static HRESULT return_strings(const char *const *values, BSTR **outs, int count)
         }
     }
     return S_OK;
-}
-
-/* Converts count optional WCHAR strings; on failure nothing is left allocated. */
-static int to_utf8(const WCHAR *const *in, char **out, int count)
-{
-    int i, ret;
-
-    memset(out, 0, count * sizeof(*out));
-    for (i = 0; i < count; i++)
-    {
-        if ((ret = wstr_to_utf8(in[i], &out[i])))
-        {
-            while (i--) free(out[i]);
-            memset(out, 0, count * sizeof(*out));
-            return ret;
-        }
-    }
-    return 0;
-}
-
-static void free_utf8(char **list, int count)
-{
-    int i;
-
-    for (i = 0; i < count; i++) free(list[i]);
 }
 
 static UINT64 filetime_to_u64(FILETIME ft)
@@ -147,7 +108,7 @@ static HRESULT set_text(struct component *component, enum components_mode needed
 static HRESULT get_text(const char *value, BSTR *out)
 {
     if (!out) return E_INVALIDARG;
-    return return_string(value, out);
+    return bstr_out_utf8(value, out);
 }
 
 static HRESULT STDMETHODCALLTYPE component_QueryInterface(IVssComponentEx2 *iface, REFIID riid, void **out)
@@ -282,9 +243,9 @@ static HRESULT STDMETHODCALLTYPE component_AddPartialFile(IVssComponentEx2 *ifac
           debugstr_w(metadata));
     if (!path || !filename) return E_INVALIDARG;
     if (FAILED(hr = check_mode(component, COMPONENTS_BACKUP))) return hr;
-    if ((ret = to_utf8(in, s, 4))) return hresult_from_errno(ret);
+    if ((ret = wstr_to_utf8_array(in, s, 4))) return hresult_from_errno(ret);
     ret = bcd_add_partial_file(component->c, s[0], s[1], s[2], s[3]);
-    free_utf8(s, 4);
+    utf8_array_free(s, 4);
     return hresult_from_errno(ret);
 }
 
@@ -375,9 +336,9 @@ static HRESULT STDMETHODCALLTYPE component_AddDirectedTarget(IVssComponentEx2 *i
           debugstr_w(destination_ranges));
     if (!source_path || !source_filename || !destination_path || !destination_filename) return E_INVALIDARG;
     if (FAILED(hr = check_mode(component, COMPONENTS_RESTORE))) return hr;
-    if ((ret = to_utf8(in, s, 6))) return hresult_from_errno(ret);
+    if ((ret = wstr_to_utf8_array(in, s, 6))) return hresult_from_errno(ret);
     ret = bcd_add_directed_target(component->c, s[0], s[1], s[2], s[3], s[4], s[5]);
-    free_utf8(s, 6);
+    utf8_array_free(s, 6);
     return hresult_from_errno(ret);
 }
 
@@ -582,9 +543,9 @@ static HRESULT add_differenced(struct component *component, LPCWSTR path, LPCWST
 
     if (!path || !filespec) return E_INVALIDARG;
     if (FAILED(hr = check_mode(component, COMPONENTS_BACKUP))) return hr;
-    if ((ret = to_utf8(in, s, 3))) return hresult_from_errno(ret);
+    if ((ret = wstr_to_utf8_array(in, s, 3))) return hresult_from_errno(ret);
     ret = bcd_add_differenced_file(component->c, s[0], s[1], recursive, s[2], time);
-    free_utf8(s, 3);
+    utf8_array_free(s, 3);
     return hresult_from_errno(ret);
 }
 
@@ -695,7 +656,7 @@ static HRESULT STDMETHODCALLTYPE component_GetRollForward(IVssComponentEx2 *ifac
 
     TRACE("%p, %p, %p\n", iface, type, point);
     if (!type || !point) return E_INVALIDARG;
-    if (FAILED(hr = return_string(component->c->rollforward_point, point))) return hr;
+    if (FAILED(hr = bstr_out_utf8(component->c->rollforward_point, point))) return hr;
     *type = component->c->rollforward_type;
     return S_OK;
 }
@@ -732,7 +693,7 @@ static HRESULT STDMETHODCALLTYPE component_GetFailure(IVssComponentEx2 *iface, H
 
     TRACE("%p, %p, %p, %p, %p\n", iface, hr_failure, hr_application, message, reserved);
     if (!hr_failure || !hr_application || !message || !reserved) return E_INVALIDARG;
-    if (FAILED(hr = return_string(f->set ? f->message : NULL, message))) return hr;
+    if (FAILED(hr = bstr_out_utf8(f->set ? f->message : NULL, message))) return hr;
     *hr_failure = f->set ? f->hr : S_OK;
     *hr_application = f->set ? f->application_hr : S_OK;
     *reserved = f->set ? f->flags : 0;

@@ -38,30 +38,6 @@ static HRESULT hresult_from_errno(int err)
     }
 }
 
-/* Converts count optional WCHAR strings; on failure nothing is left allocated. */
-static int to_utf8(const WCHAR *const *in, char **out, int count)
-{
-    int i, ret;
-
-    memset(out, 0, count * sizeof(*out));
-    for (i = 0; i < count; i++)
-    {
-        if ((ret = wstr_to_utf8(in[i], &out[i])))
-        {
-            while (i--) free(out[i]);
-            return ret;
-        }
-    }
-    return 0;
-}
-
-static void free_utf8(char **list, int count)
-{
-    int i;
-
-    for (i = 0; i < count; i++) free(list[i]);
-}
-
 /* --- the operations both interfaces share ------------------------------------- */
 
 static HRESULT metadata_add_files(struct wmd *wmd, struct wmd_file_list *list, LPCWSTR path, LPCWSTR filespec,
@@ -72,9 +48,9 @@ static HRESULT metadata_add_files(struct wmd *wmd, struct wmd_file_list *list, L
     int ret;
 
     if (!path || !filespec) return E_INVALIDARG;
-    if ((ret = to_utf8(in, s, 3))) return hresult_from_errno(ret);
+    if ((ret = wstr_to_utf8_array(in, s, 3))) return hresult_from_errno(ret);
     ret = wmd_add_file(wmd, list, s[0], s[1], recursive, s[2], mask);
-    free_utf8(s, 3);
+    utf8_array_free(s, 3);
     return hresult_from_errno(ret);
 }
 
@@ -91,10 +67,10 @@ static HRESULT metadata_add_component(struct wmd *wmd, VSS_COMPONENT_TYPE type, 
     if (!name || !*name || wcschr(name, '\\')) return E_INVALIDARG;
     if (type != VSS_CT_DATABASE && type != VSS_CT_FILEGROUP) return E_INVALIDARG;
     if (icon_size && !icon) return E_INVALIDARG;
-    if ((ret = to_utf8(in, s, 3))) return hresult_from_errno(ret);
+    if ((ret = wstr_to_utf8_array(in, s, 3))) return hresult_from_errno(ret);
     ret = wmd_add_component(wmd, type, s[0], s[1], s[2], icon, icon_size, restore_metadata,
                             notify_on_backup_complete, selectable, selectable_for_restore, flags, NULL);
-    free_utf8(s, 3);
+    utf8_array_free(s, 3);
     return hresult_from_errno(ret);
 }
 
@@ -108,9 +84,9 @@ static HRESULT find_component(struct wmd *wmd, int type, LPCWSTR logical_path, L
 
     *out = NULL;
     if (!name) return E_INVALIDARG;
-    if ((ret = to_utf8(in, s, 2))) return hresult_from_errno(ret);
+    if ((ret = wstr_to_utf8_array(in, s, 2))) return hresult_from_errno(ret);
     *out = wmd_find_component(wmd, s[0], s[1]);
-    free_utf8(s, 2);
+    utf8_array_free(s, 2);
     if (!*out || (type && (*out)->type != type))
     {
         *out = NULL;
@@ -143,9 +119,9 @@ static HRESULT metadata_set_restore_method(struct wmd *wmd, VSS_RESTOREMETHOD_EN
 
     if (method < VSS_RME_UNDEFINED || method > VSS_RME_RESTORE_STOP_START) return E_INVALIDARG;
     if (writer_restore < VSS_WRE_UNDEFINED || writer_restore > VSS_WRE_ALWAYS) return E_INVALIDARG;
-    if ((ret = to_utf8(in, s, 2))) return hresult_from_errno(ret);
+    if ((ret = wstr_to_utf8_array(in, s, 2))) return hresult_from_errno(ret);
     ret = wmd_set_restore_method(wmd, method, s[0], s[1], writer_restore, reboot_required);
-    free_utf8(s, 2);
+    utf8_array_free(s, 2);
     return hresult_from_errno(ret);
 }
 
@@ -160,9 +136,9 @@ static HRESULT metadata_add_dependency(struct wmd *wmd, LPCWSTR for_logical_path
 
     if (!for_name || !on_name || !*on_name) return E_INVALIDARG;
     if (FAILED(hr = find_component(wmd, 0, for_logical_path, for_name, &c))) return hr;
-    if ((ret = to_utf8(in, s, 2))) return hresult_from_errno(ret);
+    if ((ret = wstr_to_utf8_array(in, s, 2))) return hresult_from_errno(ret);
     ret = wmd_add_dependency(wmd, c, &on_writer, s[0], s[1]);
-    free_utf8(s, 2);
+    utf8_array_free(s, 2);
     return hresult_from_errno(ret);
 }
 

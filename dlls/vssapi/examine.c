@@ -36,20 +36,6 @@ static HRESULT hresult_from_errno(int err)
     return E_INVALIDARG;
 }
 
-/* A string out-parameter: S_OK with a BSTR, or S_FALSE with NULL when absent. */
-static HRESULT return_string(const char *value, BSTR *out)
-{
-    int ret;
-
-    if (!value)
-    {
-        *out = NULL;
-        return S_FALSE;
-    }
-    if ((ret = bstr_from_utf8(value, out))) return hresult_from_errno(ret);
-    return S_OK;
-}
-
 static void free_bstrs(BSTR *list, int count)
 {
     int i;
@@ -120,7 +106,7 @@ static HRESULT STDMETHODCALLTYPE filedesc_GetPath(IVssWMFiledesc *iface, BSTR *p
 
     TRACE("%p, %p\n", iface, path);
     if (!path) return E_INVALIDARG;
-    return return_string(desc->path, path);
+    return bstr_out_utf8(desc->path, path);
 }
 
 static HRESULT STDMETHODCALLTYPE filedesc_GetFilespec(IVssWMFiledesc *iface, BSTR *filespec)
@@ -129,7 +115,7 @@ static HRESULT STDMETHODCALLTYPE filedesc_GetFilespec(IVssWMFiledesc *iface, BST
 
     TRACE("%p, %p\n", iface, filespec);
     if (!filespec) return E_INVALIDARG;
-    return return_string(desc->filespec, filespec);
+    return bstr_out_utf8(desc->filespec, filespec);
 }
 
 static HRESULT STDMETHODCALLTYPE filedesc_GetRecursive(IVssWMFiledesc *iface, bool *recursive)
@@ -148,7 +134,7 @@ static HRESULT STDMETHODCALLTYPE filedesc_GetAlternateLocation(IVssWMFiledesc *i
 
     TRACE("%p, %p\n", iface, alternate);
     if (!alternate) return E_INVALIDARG;
-    return return_string(desc->alternate, alternate);
+    return bstr_out_utf8(desc->alternate, alternate);
 }
 
 static HRESULT STDMETHODCALLTYPE filedesc_GetBackupTypeMask(IVssWMFiledesc *iface, DWORD *mask)
@@ -273,7 +259,7 @@ static HRESULT STDMETHODCALLTYPE dependency_GetLogicalPath(IVssWMDependency *ifa
 
     TRACE("%p, %p\n", iface, path);
     if (!path) return E_INVALIDARG;
-    return return_string(dependency->dep->logical_path, path);
+    return bstr_out_utf8(dependency->dep->logical_path, path);
 }
 
 static HRESULT STDMETHODCALLTYPE dependency_GetComponentName(IVssWMDependency *iface, BSTR *name)
@@ -282,7 +268,7 @@ static HRESULT STDMETHODCALLTYPE dependency_GetComponentName(IVssWMDependency *i
 
     TRACE("%p, %p\n", iface, name);
     if (!name) return E_INVALIDARG;
-    return return_string(dependency->dep->component_name, name);
+    return bstr_out_utf8(dependency->dep->component_name, name);
 }
 
 static const IVssWMDependencyVtbl dependency_vtbl =
@@ -361,9 +347,9 @@ static HRESULT STDMETHODCALLTYPE wm_component_GetComponentInfo(IVssWMComponent *
     *out = NULL;
     if (!(info = calloc(1, sizeof(*info) + c->icon_size))) return E_OUTOFMEMORY;
     info->type = c->type;
-    if (FAILED(hr = return_string(c->logical_path, &info->bstrLogicalPath))
-        || FAILED(hr = return_string(c->name, &info->bstrComponentName))
-        || FAILED(hr = return_string(c->caption, &info->bstrCaption)))
+    if (FAILED(hr = bstr_out_utf8(c->logical_path, &info->bstrLogicalPath))
+        || FAILED(hr = bstr_out_utf8(c->name, &info->bstrComponentName))
+        || FAILED(hr = bstr_out_utf8(c->caption, &info->bstrCaption)))
     {
         free_bstrs(&info->bstrLogicalPath, 3);
         free(info);
@@ -524,7 +510,7 @@ static HRESULT STDMETHODCALLTYPE examine_GetIdentity(IVssExamineWriterMetadataEx
 
     TRACE("%p, %p, %p, %p, %p, %p\n", iface, instance_id, writer_id, name, usage, source);
     if (!instance_id || !writer_id || !name || !usage || !source) return E_INVALIDARG;
-    if (FAILED(hr = return_string(id->friendly_name, name))) return hr;
+    if (FAILED(hr = bstr_out_utf8(id->friendly_name, name))) return hr;
     *instance_id = id->instance_id;
     *writer_id = id->writer_id;
     *usage = id->usage;
@@ -607,8 +593,8 @@ static HRESULT STDMETHODCALLTYPE examine_GetRestoreMethod(IVssExamineWriterMetad
         *reboot_required = false;
         return S_FALSE;
     }
-    if (FAILED(hr = return_string(r->service, service))) return hr;
-    if (FAILED(hr = return_string(r->user_procedure, user_procedure)))
+    if (FAILED(hr = bstr_out_utf8(r->service, service))) return hr;
+    if (FAILED(hr = bstr_out_utf8(r->user_procedure, user_procedure)))
     {
         free_bstrs(service, 1);
         return hr;
@@ -689,7 +675,7 @@ static HRESULT STDMETHODCALLTYPE examine_GetIdentityEx(IVssExamineWriterMetadata
     TRACE("%p, %p, %p, %p, %p, %p, %p\n", iface, instance_id, writer_id, name, instance_name, usage, source);
     if (!instance_name) return E_INVALIDARG;
     if (FAILED(hr = examine_GetIdentity(iface, instance_id, writer_id, name, usage, source))) return hr;
-    if (FAILED(hr = return_string(examine->wmd->identity.instance_name, instance_name)))
+    if (FAILED(hr = bstr_out_utf8(examine->wmd->identity.instance_name, instance_name)))
     {
         free_bstrs(name, 1);
         return hr;

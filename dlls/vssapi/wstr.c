@@ -215,3 +215,43 @@ int bstr_from_utf8(const char *str, BSTR *out)
 {
     return bstr_from_utf8n(str, str ? strlen(str) : 0, out);
 }
+
+HRESULT bstr_out_utf8(const char *value, BSTR *out)
+{
+    int ret;
+
+    if (!value)
+    {
+        *out = NULL;
+        return S_FALSE;
+    }
+    if (!(ret = bstr_from_utf8(value, out))) return S_OK;
+    return ret == -ENOMEM ? E_OUTOFMEMORY : E_INVALIDARG;
+}
+
+int wstr_to_utf8_array(const WCHAR *const *in, char **out, int count)
+{
+    int i, ret;
+
+    memset(out, 0, count * sizeof(*out));
+    for (i = 0; i < count; i++)
+    {
+        if ((ret = wstr_to_utf8(in[i], &out[i])))
+        {
+            utf8_array_free(out, i);
+            return ret;
+        }
+    }
+    return 0;
+}
+
+void utf8_array_free(char **list, int count)
+{
+    int i;
+
+    for (i = 0; i < count; i++)
+    {
+        free(list[i]);
+        list[i] = NULL;
+    }
+}

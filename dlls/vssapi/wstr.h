@@ -10,7 +10,9 @@
  * All functions return 0 or a negative errno: -ENOMEM, or -EILSEQ when the
  * input is not valid Unicode (a surrogate or a value above U+10FFFF in a
  * WCHAR string, malformed or overlong UTF-8).  A NULL input gives a NULL
- * output and success, so optional strings pass through unchanged.
+ * output and success, so optional strings pass through unchanged.  The one
+ * exception is bstr_out_utf8, which fills a COM out-parameter and so answers
+ * with the HRESULT the interface methods return.
  *
  * Not for: XML escaping (xml_write.h), GUID text (xml_value.h).
  */
@@ -37,6 +39,18 @@ int wstr_from_utf8_cotaskmem(const char *str, WCHAR **out);
 /* UTF-8 -> BSTR (SysAllocStringLen). */
 int bstr_from_utf8(const char *str, BSTR *out);
 int bstr_from_utf8n(const char *str, size_t len, BSTR *out);
+
+/* A BSTR out-parameter of the metadata interfaces (IVssComponent,
+ * IVssWMComponent, ...): S_OK with a copy of value, S_FALSE with NULL when
+ * value is NULL (the item is not set), E_OUTOFMEMORY, or E_INVALIDARG for
+ * text that is not valid UTF-8. */
+HRESULT bstr_out_utf8(const char *value, BSTR *out);
+
+/* count optional WCHAR strings -> malloc'd UTF-8, all or nothing: on failure
+ * every out[i] is NULL. */
+int wstr_to_utf8_array(const WCHAR *const *in, char **out, int count);
+/* Frees the count strings of a wstr_to_utf8_array result. */
+void utf8_array_free(char **list, int count);
 
 /* Low-level pieces for streaming conversions. */
 

@@ -28,6 +28,7 @@
 #include <stdlib.h>
 #include <sys/stat.h>
 #include "harness.h"
+#include "lib/snapshots.h"
 #define ok(cond, ...) do { if (!(cond)) { printf(__VA_ARGS__); } CU_ASSERT(cond); } while (0)
 #else
 #define ok(cond, ...) do { if (!(cond)) printf(__VA_ARGS__); } while (0)
@@ -1114,36 +1115,9 @@ static int rules_init(void)
     return FAILED(CoInitializeEx(NULL, COINIT_MULTITHREADED)) ? -1 : 0;
 }
 
-/* Whatever a failed test left: no read-only mount may outlive the run. */
-static void delete_all_snapshots(void)
-{
-    IVssBackupComponents *backup = NULL;
-    IVssEnumObject *enumerator = NULL;
-    VSS_OBJECT_PROP object;
-    ULONG fetched;
-    LONG deleted;
-    VSS_ID failed;
-
-    /* no assertions here: CUnit allows them only inside a test */
-    if (FAILED(CreateVssBackupComponents(&backup))) return;
-    if (SUCCEEDED(IVssBackupComponents_InitializeForBackup(backup, NULL))
-        && SUCCEEDED(IVssBackupComponents_SetContext(backup, VSS_CTX_ALL))
-        && SUCCEEDED(IVssBackupComponents_Query(backup, GUID_NULL, VSS_OBJECT_NONE, VSS_OBJECT_SNAPSHOT, &enumerator)))
-    {
-        while (IVssEnumObject_Next(enumerator, 1, &object, &fetched) == S_OK)
-        {
-            IVssBackupComponents_DeleteSnapshots(backup, object.Obj.Snap.m_SnapshotId, VSS_OBJECT_SNAPSHOT, TRUE,
-                                                 &deleted, &failed);
-            VssFreeSnapshotProperties(&object.Obj.Snap);
-        }
-        IVssEnumObject_Release(enumerator);
-    }
-    IVssBackupComponents_Release(backup);
-}
-
 static int rules_cleanup(void)
 {
-    delete_all_snapshots();
+    snapshots_delete_all();
     CoUninitialize();
     return 0;
 }

@@ -38,6 +38,7 @@
 #include "harness.h"
 #include "dlls/vssapi/config.h"
 #include "lib/writer_procs.h"
+#include "lib/snapshots.h"
 
 #define ok_hr(expr, expected) do { \
         HRESULT hr_ = (expr); \
@@ -914,36 +915,9 @@ static int suite_init(void)
     return 0;
 }
 
-/* Whatever a failed test left: every snapshot of this test's catalogue goes,
- * so no read-only mount outlives the run. */
-static void delete_all_snapshots(void)
-{
-    IVssBackupComponents *backup = NULL;
-    IVssEnumObject *enumerator = NULL;
-    VSS_OBJECT_PROP object;
-    ULONG fetched;
-    LONG deleted;
-    VSS_ID failed;
-
-    if (FAILED(CreateVssBackupComponents(&backup))) return;
-    if (SUCCEEDED(IVssBackupComponents_InitializeForBackup(backup, NULL))
-        && SUCCEEDED(IVssBackupComponents_SetContext(backup, VSS_CTX_ALL))
-        && SUCCEEDED(IVssBackupComponents_Query(backup, GUID_NULL, VSS_OBJECT_NONE, VSS_OBJECT_SNAPSHOT, &enumerator)))
-    {
-        while (IVssEnumObject_Next(enumerator, 1, &object, &fetched) == S_OK)
-        {
-            IVssBackupComponents_DeleteSnapshots(backup, object.Obj.Snap.m_SnapshotId, VSS_OBJECT_SNAPSHOT, TRUE,
-                                                 &deleted, &failed);
-            VssFreeSnapshotProperties(&object.Obj.Snap);
-        }
-        IVssEnumObject_Release(enumerator);
-    }
-    IVssBackupComponents_Release(backup);
-}
-
 static int suite_cleanup(void)
 {
-    delete_all_snapshots();
+    snapshots_delete_all();
     if (writer_pid > 0) wp_stop(writer_pid);
     CoUninitialize();
     return 0;

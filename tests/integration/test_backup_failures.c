@@ -43,6 +43,7 @@
 #include "dlls/vssapi/config.h"
 #include "dlls/vssapi/testhook.h"
 #include "lib/fsfixture.h"
+#include "lib/snapshots.h"
 
 #define ok_hr(expr, expected) do { \
         HRESULT hr_ = (expr); \
@@ -434,30 +435,7 @@ static int suite_init(void)
  * device outlives the run. */
 static int suite_cleanup(void)
 {
-    IVssBackupComponents *backup = NULL;
-    IVssEnumObject *enumerator = NULL;
-    VSS_OBJECT_PROP object;
-    ULONG fetched;
-    LONG deleted;
-    VSS_ID failed;
-
-    if (SUCCEEDED(CreateVssBackupComponents(&backup)))
-    {
-        if (SUCCEEDED(IVssBackupComponents_InitializeForBackup(backup, NULL))
-            && SUCCEEDED(IVssBackupComponents_SetContext(backup, VSS_CTX_ALL))
-            && SUCCEEDED(IVssBackupComponents_Query(backup, GUID_NULL, VSS_OBJECT_NONE, VSS_OBJECT_SNAPSHOT,
-                                                    &enumerator)))
-        {
-            while (IVssEnumObject_Next(enumerator, 1, &object, &fetched) == S_OK)
-            {
-                IVssBackupComponents_DeleteSnapshots(backup, object.Obj.Snap.m_SnapshotId, VSS_OBJECT_SNAPSHOT, TRUE,
-                                                     &deleted, &failed);
-                VssFreeSnapshotProperties(&object.Obj.Snap);
-            }
-            IVssEnumObject_Release(enumerator);
-        }
-        IVssBackupComponents_Release(backup);
-    }
+    snapshots_delete_all();
     fsfixture_destroy(xfs);
     CoUninitialize();
     return 0;

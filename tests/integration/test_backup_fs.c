@@ -32,6 +32,7 @@
 #include "harness.h"
 #include "dlls/vssapi/config.h"
 #include "lib/fsfixture.h"
+#include "lib/snapshots.h"
 
 #define RECORD_SIZE 32
 
@@ -471,36 +472,9 @@ static int suite_init(void)
     return FAILED(CoInitializeEx(NULL, COINIT_MULTITHREADED)) ? -1 : 0;
 }
 
-/* Whatever a failed test left: every snapshot of this test's catalogue goes,
- * so no read-only mount outlives the run. */
-static void delete_all_snapshots(void)
-{
-    IVssBackupComponents *backup = NULL;
-    IVssEnumObject *enumerator = NULL;
-    VSS_OBJECT_PROP object;
-    ULONG fetched;
-    LONG deleted;
-    VSS_ID failed;
-
-    if (FAILED(CreateVssBackupComponents(&backup))) return;
-    if (SUCCEEDED(IVssBackupComponents_InitializeForBackup(backup, NULL))
-        && SUCCEEDED(IVssBackupComponents_SetContext(backup, VSS_CTX_ALL))
-        && SUCCEEDED(IVssBackupComponents_Query(backup, GUID_NULL, VSS_OBJECT_NONE, VSS_OBJECT_SNAPSHOT, &enumerator)))
-    {
-        while (IVssEnumObject_Next(enumerator, 1, &object, &fetched) == S_OK)
-        {
-            IVssBackupComponents_DeleteSnapshots(backup, object.Obj.Snap.m_SnapshotId, VSS_OBJECT_SNAPSHOT, TRUE,
-                                                 &deleted, &failed);
-            VssFreeSnapshotProperties(&object.Obj.Snap);
-        }
-        IVssEnumObject_Release(enumerator);
-    }
-    IVssBackupComponents_Release(backup);
-}
-
 static int suite_cleanup(void)
 {
-    delete_all_snapshots();
+    snapshots_delete_all();
     CoUninitialize();
     return 0;
 }

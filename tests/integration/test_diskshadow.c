@@ -41,6 +41,7 @@
 #include "dlls/vssapi/config.h"
 #include "lib/fsfixture.h"
 #include "lib/writer_procs.h"
+#include "lib/snapshots.h"
 
 static struct fsfixture *btrfs;
 static char tmp_dir[PATH_MAX], dosdevices[PATH_MAX], dir_c[PATH_MAX], dir_d[PATH_MAX], log_path[PATH_MAX];
@@ -236,31 +237,6 @@ static unsigned int query_shadows(struct shadow_info *info, unsigned int max)
 static unsigned int count_shadows(void)
 {
     return query_shadows(NULL, 0);
-}
-
-static void delete_all_snapshots(void)
-{
-    IVssBackupComponents *backup = NULL;
-    IVssEnumObject *enumerator = NULL;
-    VSS_OBJECT_PROP object;
-    ULONG fetched;
-    LONG deleted;
-    VSS_ID failed;
-
-    if (FAILED(CreateVssBackupComponents(&backup))) return;
-    if (SUCCEEDED(IVssBackupComponents_InitializeForBackup(backup, NULL))
-        && SUCCEEDED(IVssBackupComponents_SetContext(backup, VSS_CTX_ALL))
-        && SUCCEEDED(IVssBackupComponents_Query(backup, GUID_NULL, VSS_OBJECT_NONE, VSS_OBJECT_SNAPSHOT, &enumerator)))
-    {
-        while (IVssEnumObject_Next(enumerator, 1, &object, &fetched) == S_OK)
-        {
-            IVssBackupComponents_DeleteSnapshots(backup, object.Obj.Snap.m_SnapshotId, VSS_OBJECT_SNAPSHOT, TRUE,
-                                                 &deleted, &failed);
-            VssFreeSnapshotProperties(&object.Obj.Snap);
-        }
-        IVssEnumObject_Release(enumerator);
-    }
-    IVssBackupComponents_Release(backup);
 }
 
 /* 1 if something is mounted at or below dir (a folder exposure left behind). */
@@ -726,7 +702,7 @@ static int suite_init(void)
 
 static int suite_cleanup(void)
 {
-    delete_all_snapshots();
+    snapshots_delete_all();
     unmap_all();
     fsfixture_destroy(btrfs);
     CoUninitialize();
@@ -739,7 +715,7 @@ static int suite_cleanup(void)
         static int n; \
         snprintf(log_path, sizeof(log_path), "%s/%s-%d.log", tmp_dir, #fn, ++n); \
         fn(); \
-        delete_all_snapshots(); \
+        snapshots_delete_all(); \
         unmap_all(); \
     }
 CLEAN(test_doc_example_directories)

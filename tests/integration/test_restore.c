@@ -41,6 +41,7 @@
 #include "dlls/vssapi/config.h"
 #include "lib/fsfixture.h"
 #include "lib/writer_procs.h"
+#include "lib/snapshots.h"
 
 #define ok_hr(expr, expected) do { \
         HRESULT hr_ = (expr); \
@@ -1110,33 +1111,6 @@ static int suite_init(void)
     return FAILED(CoInitializeEx(NULL, COINIT_MULTITHREADED)) ? -1 : 0;
 }
 
-/* Whatever a test left: its snapshots, so that no read-only mount outlives
- * the run, and its writers' log. */
-static void delete_all_snapshots(void)
-{
-    IVssBackupComponents *backup = NULL;
-    IVssEnumObject *enumerator = NULL;
-    VSS_OBJECT_PROP object;
-    ULONG fetched;
-    LONG deleted;
-    VSS_ID failed;
-
-    if (FAILED(CreateVssBackupComponents(&backup))) return;
-    if (SUCCEEDED(IVssBackupComponents_InitializeForBackup(backup, NULL))
-        && SUCCEEDED(IVssBackupComponents_SetContext(backup, VSS_CTX_ALL))
-        && SUCCEEDED(IVssBackupComponents_Query(backup, GUID_NULL, VSS_OBJECT_NONE, VSS_OBJECT_SNAPSHOT, &enumerator)))
-    {
-        while (IVssEnumObject_Next(enumerator, 1, &object, &fetched) == S_OK)
-        {
-            IVssBackupComponents_DeleteSnapshots(backup, object.Obj.Snap.m_SnapshotId, VSS_OBJECT_SNAPSHOT, TRUE,
-                                                 &deleted, &failed);
-            VssFreeSnapshotProperties(&object.Obj.Snap);
-        }
-        IVssEnumObject_Release(enumerator);
-    }
-    IVssBackupComponents_Release(backup);
-}
-
 /* Each test: a fresh writer log. */
 static void next_log(void)
 {
@@ -1149,13 +1123,13 @@ static void next_log(void)
 
 static int suite_cleanup(void)
 {
-    delete_all_snapshots();
+    snapshots_delete_all();
     fsfixture_destroy(btrfs);
     CoUninitialize();
     return 0;
 }
 
-#define WITH_LOG(fn) static void fn##_logged(void) { next_log(); fn(); delete_all_snapshots(); }
+#define WITH_LOG(fn) static void fn##_logged(void) { next_log(); fn(); snapshots_delete_all(); }
 WITH_LOG(test_restore_original)
 WITH_LOG(test_restore_elsewhere)
 WITH_LOG(test_pre_restore_failure)

@@ -198,44 +198,18 @@ static int loader_wait_for(struct loader *l, long rows)
 
 /* --- tests ------------------------------------------------------------------------------------ */
 
-static void check_status(struct iw_backup *b, const char *instance, VSS_WRITER_STATE want_state, HRESULT want_failure,
-                         const char *message_part)
-{
-    VSS_WRITER_STATE state = VSS_WS_UNKNOWN;
-    HRESULT failure = E_FAIL;
-    char *message = NULL;
-
-    CU_ASSERT_EQUAL_FATAL(iw_writer_status(b, &my_writer, instance, &state, &failure, &message), 0);
-    if (state != want_state || failure != want_failure)
-        printf("%s: state %d failure %#x (%s), expected %d %#x\n", instance, state, (unsigned int)failure,
-               message ? message : "", want_state, (unsigned int)want_failure);
-    CU_ASSERT_EQUAL(state, want_state);
-    CU_ASSERT_EQUAL(failure, want_failure);
-    if (message_part) CU_ASSERT(message && strstr(message, message_part));
-    free(message);
-}
-
-static void check_line(const char *text, const char *fmt, const char *path)
-{
-    char line[2 * PATH_MAX];
-
-    snprintf(line, sizeof(line), fmt, path);
-    if (!text || !strstr(text, line)) printf("no \"%s\" in:\n%s", line, text ? text : "(nothing)\n");
-    CU_ASSERT(text && strstr(text, line));
-}
-
 /* issue 12: the data directory and the binary logs kept apart from it, without
  * the server's temporary files */
 static void check_identify(struct iw_backup *b)
 {
     char *text = iw_describe(b, &my_writer, "main");
 
-    check_line(text, "component main\n", "");
-    check_line(text, "include %s * recursive\n", datadir);
-    check_line(text, "include %s mariadb-bin.*\n", binlog_dir);
-    check_line(text, "exclude %s #sql* recursive\n", datadir);
-    check_line(text, "exclude %s ibtmp1\n", datadir);
-    check_line(text, "restore 3 %s\n", "mariadb");
+    iw_check_line(text, "component main\n", "");
+    iw_check_line(text, "include %s * recursive\n", datadir);
+    iw_check_line(text, "include %s mariadb-bin.*\n", binlog_dir);
+    iw_check_line(text, "exclude %s #sql* recursive\n", datadir);
+    iw_check_line(text, "exclude %s ibtmp1\n", datadir);
+    iw_check_line(text, "restore 3 %s\n", "mariadb");
     free(text);
 }
 
@@ -277,7 +251,7 @@ static void test_snapshot_while_committing(void)
     CU_ASSERT_EQUAL(b.prepare_hr, VSS_S_ASYNC_FINISHED);
     CU_ASSERT_EQUAL(b.snapshot_hr, VSS_S_ASYNC_FINISHED);
     if (b.snapshot_hr != VSS_S_ASYNC_FINISHED) goto done;
-    check_status(&b, "main", VSS_WS_WAITING_FOR_BACKUP_COMPLETE, S_OK, NULL);
+    iw_check_status(&b, &my_writer, "main", VSS_WS_WAITING_FOR_BACKUP_COMPLETE, S_OK, NULL);
     check_identify(&b);
 
     meta = iw_backup_metadata(&b, &my_writer, "main");
@@ -350,7 +324,7 @@ static void test_os_user(void)
     CU_ASSERT_EQUAL(iw_backup(&b, VSS_CTX_BACKUP, &my_writer, components, fs->mnt), S_OK);
     CU_ASSERT_EQUAL(b.selected, 1);
     CU_ASSERT_EQUAL(b.snapshot_hr, VSS_S_ASYNC_FINISHED);
-    check_status(&b, "peer", VSS_WS_WAITING_FOR_BACKUP_COMPLETE, S_OK, NULL);
+    iw_check_status(&b, &my_writer, "peer", VSS_WS_WAITING_FOR_BACKUP_COMPLETE, S_OK, NULL);
     meta = iw_backup_metadata(&b, &my_writer, "peer");
     CU_ASSERT(meta && strstr(meta, "gtid-binlog-pos: 0-1-"));
     free(meta);
@@ -369,9 +343,10 @@ static void test_server_unavailable(void)
     CU_ASSERT_EQUAL(b.selected, 3);
     CU_ASSERT_EQUAL(b.prepare_hr, VSS_S_ASYNC_FINISHED);
     CU_ASSERT_EQUAL(b.snapshot_hr, VSS_S_ASYNC_FINISHED);
-    check_status(&b, "down", VSS_WS_FAILED_AT_PREPARE_BACKUP, VSS_E_WRITERERROR_RETRYABLE, "nothere");
-    check_status(&b, "badauth", VSS_WS_FAILED_AT_PREPARE_BACKUP, VSS_E_WRITERERROR_NONRETRYABLE, "nosuchuser");
-    check_status(&b, "main", VSS_WS_WAITING_FOR_BACKUP_COMPLETE, S_OK, NULL);
+    iw_check_status(&b, &my_writer, "down", VSS_WS_FAILED_AT_PREPARE_BACKUP, VSS_E_WRITERERROR_RETRYABLE, "nothere");
+    iw_check_status(&b, &my_writer, "badauth", VSS_WS_FAILED_AT_PREPARE_BACKUP,
+                    VSS_E_WRITERERROR_NONRETRYABLE, "nosuchuser");
+    iw_check_status(&b, &my_writer, "main", VSS_WS_WAITING_FOR_BACKUP_COMPLETE, S_OK, NULL);
     meta = iw_backup_metadata(&b, &my_writer, "main");
     CU_ASSERT(meta && strstr(meta, "binlog-file: mariadb-bin."));
     free(meta);
@@ -383,7 +358,8 @@ static void test_server_unavailable(void)
     server_pid = -1;
     CU_ASSERT_EQUAL(iw_backup(&b, VSS_CTX_BACKUP, &my_writer, components, fs->mnt), S_OK);
     CU_ASSERT_EQUAL(b.snapshot_hr, VSS_S_ASYNC_FINISHED);
-    check_status(&b, "main", VSS_WS_FAILED_AT_PREPARE_BACKUP, VSS_E_WRITERERROR_RETRYABLE, "mysqld.sock");
+    iw_check_status(&b, &my_writer, "main", VSS_WS_FAILED_AT_PREPARE_BACKUP,
+                    VSS_E_WRITERERROR_RETRYABLE, "mysqld.sock");
     iw_backup_end(&b);
     server_pid = start_server(datadir, binlog_base, tmp_path("run/mysqld.sock"), tmp_path("mariadb.err"));
     CU_ASSERT(server_pid > 0);

@@ -284,32 +284,6 @@ done:
 
 /* --- tests ---------------------------------------------------------------------------------- */
 
-static void check_status(struct iw_backup *b, const char *instance, VSS_WRITER_STATE want_state, HRESULT want_failure,
-                         const char *message_part)
-{
-    VSS_WRITER_STATE state = VSS_WS_UNKNOWN;
-    HRESULT failure = E_FAIL;
-    char *message = NULL;
-
-    CU_ASSERT_EQUAL_FATAL(iw_writer_status(b, &pg_writer, instance, &state, &failure, &message), 0);
-    if (state != want_state || failure != want_failure)
-        printf("%s: state %d failure %#x (%s), expected %d %#x\n", instance, state, (unsigned int)failure,
-               message ? message : "", want_state, (unsigned int)want_failure);
-    CU_ASSERT_EQUAL(state, want_state);
-    CU_ASSERT_EQUAL(failure, want_failure);
-    if (message_part) CU_ASSERT(message && strstr(message, message_part));
-    free(message);
-}
-
-static void check_line(const char *text, const char *fmt, const char *path)
-{
-    char line[2 * PATH_MAX];
-
-    snprintf(line, sizeof(line), fmt, path);
-    if (!text || !strstr(text, line)) printf("no \"%s\" in:\n%s", line, text ? text : "(nothing)\n");
-    CU_ASSERT(text && strstr(text, line));
-}
-
 /* issue 12: one component per cluster: the data directory, the WAL directory
  * and the tablespace, and pg_basebackup's exclusions */
 static void check_identify(struct iw_backup *b)
@@ -318,16 +292,16 @@ static void check_identify(struct iw_backup *b)
 
     snprintf(wal, sizeof(wal), "%s/wal", vol);
     snprintf(ts, sizeof(ts), "%s/ts", vol);
-    check_line(text, "component main\n", "");
-    check_line(text, "include %s * recursive\n", data);
-    check_line(text, "include %s * recursive\n", wal);
-    check_line(text, "include %s * recursive\n", ts);
-    check_line(text, "exclude %s postmaster.pid\n", data);
-    check_line(text, "exclude %s pgsql_tmp* recursive\n", data);
-    check_line(text, "exclude %s xlogtemp.*\n", wal);
-    check_line(text, "exclude %s pgsql_tmp* recursive\n", ts);
+    iw_check_line(text, "component main\n", "");
+    iw_check_line(text, "include %s * recursive\n", data);
+    iw_check_line(text, "include %s * recursive\n", wal);
+    iw_check_line(text, "include %s * recursive\n", ts);
+    iw_check_line(text, "exclude %s postmaster.pid\n", data);
+    iw_check_line(text, "exclude %s pgsql_tmp* recursive\n", data);
+    iw_check_line(text, "exclude %s xlogtemp.*\n", wal);
+    iw_check_line(text, "exclude %s pgsql_tmp* recursive\n", ts);
     /* VSS_RME_STOP_RESTORE_START with the service */
-    check_line(text, "restore 3 %s\n", "postgresql");
+    iw_check_line(text, "restore 3 %s\n", "postgresql");
     free(text);
 }
 
@@ -369,7 +343,7 @@ static void test_base_backup_while_committing(void)
     loader_stop(&l);
     CU_ASSERT(!l.failed);
     if (l.failed || b.snapshot_hr != VSS_S_ASYNC_FINISHED) goto done;
-    check_status(&b, "main", VSS_WS_WAITING_FOR_BACKUP_COMPLETE, S_OK, NULL);
+    iw_check_status(&b, &pg_writer, "main", VSS_WS_WAITING_FOR_BACKUP_COMPLETE, S_OK, NULL);
     check_identify(&b);
 
     /* the backup metadata: label, map, and the session's LSNs */
@@ -445,9 +419,10 @@ static void test_cluster_unavailable(void)
     CU_ASSERT_EQUAL(b.selected, 3);
     CU_ASSERT_EQUAL(b.prepare_hr, VSS_S_ASYNC_FINISHED);
     CU_ASSERT_EQUAL(b.snapshot_hr, VSS_S_ASYNC_FINISHED);
-    check_status(&b, "down", VSS_WS_FAILED_AT_PREPARE_BACKUP, VSS_E_WRITERERROR_RETRYABLE, "nothere");
-    check_status(&b, "badrole", VSS_WS_FAILED_AT_PREPARE_BACKUP, VSS_E_WRITERERROR_NONRETRYABLE, "nosuchrole");
-    check_status(&b, "main", VSS_WS_WAITING_FOR_BACKUP_COMPLETE, S_OK, NULL);
+    iw_check_status(&b, &pg_writer, "down", VSS_WS_FAILED_AT_PREPARE_BACKUP, VSS_E_WRITERERROR_RETRYABLE, "nothere");
+    iw_check_status(&b, &pg_writer, "badrole", VSS_WS_FAILED_AT_PREPARE_BACKUP,
+                    VSS_E_WRITERERROR_NONRETRYABLE, "nosuchrole");
+    iw_check_status(&b, &pg_writer, "main", VSS_WS_WAITING_FOR_BACKUP_COMPLETE, S_OK, NULL);
     CU_ASSERT_PTR_NULL(iw_backup_metadata(&b, &pg_writer, "down"));
     meta = iw_backup_metadata(&b, &pg_writer, "main");
     CU_ASSERT(meta && strstr(meta, "backup_label:"));
@@ -468,7 +443,7 @@ static void test_cluster_stopped(void)
     /* the component is still listed, from what the writer saw of the running cluster */
     CU_ASSERT_EQUAL(b.selected, 1);
     CU_ASSERT_EQUAL(b.snapshot_hr, VSS_S_ASYNC_FINISHED);
-    check_status(&b, "main", VSS_WS_FAILED_AT_PREPARE_BACKUP, VSS_E_WRITERERROR_RETRYABLE, "run");
+    iw_check_status(&b, &pg_writer, "main", VSS_WS_FAILED_AT_PREPARE_BACKUP, VSS_E_WRITERERROR_RETRYABLE, "run");
     iw_backup_end(&b);
     CU_ASSERT_EQUAL_FATAL(pg_ctl(data, "start", tmp_path("pg.log")), 0);
     server_running = true;

@@ -165,23 +165,6 @@ static const char *copy_out(const struct iw_backup *b, const char *name)
     return path;
 }
 
-static void check_status(struct iw_backup *b, const char *instance, VSS_WRITER_STATE want_state, HRESULT want_failure,
-                         const char *message_part)
-{
-    VSS_WRITER_STATE state = VSS_WS_UNKNOWN;
-    HRESULT failure = E_FAIL;
-    char *message = NULL;
-
-    CU_ASSERT_EQUAL_FATAL(iw_writer_status(b, &sqlite_writer, instance, &state, &failure, &message), 0);
-    if (state != want_state || failure != want_failure)
-        printf("%s: state %d failure %#x (%s), expected %d %#x\n", instance, state, (unsigned int)failure,
-               message ? message : "", want_state, (unsigned int)want_failure);
-    CU_ASSERT_EQUAL(state, want_state);
-    CU_ASSERT_EQUAL(failure, want_failure);
-    if (message_part) CU_ASSERT(message && strstr(message, message_part));
-    free(message);
-}
-
 /* --- tests ---------------------------------------------------------------------------- */
 
 /* issue 12: a committed prefix that passes integrity_check, taken while a process writes */
@@ -203,8 +186,8 @@ static void test_snapshot_while_writing(void)
     CU_ASSERT_EQUAL(b.selected, 2);
     CU_ASSERT_EQUAL(b.prepare_hr, VSS_S_ASYNC_FINISHED);
     CU_ASSERT_EQUAL_FATAL(b.snapshot_hr, VSS_S_ASYNC_FINISHED);
-    check_status(&b, "app", VSS_WS_WAITING_FOR_BACKUP_COMPLETE, S_OK, NULL);
-    check_status(&b, "journal", VSS_WS_WAITING_FOR_BACKUP_COMPLETE, S_OK, NULL);
+    iw_check_status(&b, &sqlite_writer, "app", VSS_WS_WAITING_FOR_BACKUP_COMPLETE, S_OK, NULL);
+    iw_check_status(&b, &sqlite_writer, "journal", VSS_WS_WAITING_FOR_BACKUP_COMPLETE, S_OK, NULL);
     /* the database with its log and journal, not the shared-memory index;
      * VSS_RME_RESTORE_IF_CAN_REPLACE */
     text = iw_describe(&b, &sqlite_writer, "app");
@@ -281,9 +264,11 @@ static void test_database_unavailable(void)
     CU_ASSERT_EQUAL(b.selected, 3);
     CU_ASSERT_EQUAL(b.prepare_hr, VSS_S_ASYNC_FINISHED);
     CU_ASSERT_EQUAL(b.snapshot_hr, VSS_S_ASYNC_FINISHED);
-    check_status(&b, "missing", VSS_WS_FAILED_AT_PREPARE_BACKUP, VSS_E_WRITERERROR_NONRETRYABLE, "missing.db");
-    check_status(&b, "busy", VSS_WS_FAILED_AT_PREPARE_BACKUP, VSS_E_WRITERERROR_RETRYABLE, "busy.db");
-    check_status(&b, "app", VSS_WS_WAITING_FOR_BACKUP_COMPLETE, S_OK, NULL);
+    iw_check_status(&b, &sqlite_writer, "missing", VSS_WS_FAILED_AT_PREPARE_BACKUP,
+                    VSS_E_WRITERERROR_NONRETRYABLE, "missing.db");
+    iw_check_status(&b, &sqlite_writer, "busy", VSS_WS_FAILED_AT_PREPARE_BACKUP,
+                    VSS_E_WRITERERROR_RETRYABLE, "busy.db");
+    iw_check_status(&b, &sqlite_writer, "app", VSS_WS_WAITING_FOR_BACKUP_COMPLETE, S_OK, NULL);
     CU_ASSERT_PTR_NULL(iw_backup_metadata(&b, &sqlite_writer, "missing"));
     meta = iw_backup_metadata(&b, &sqlite_writer, "app");
     CU_ASSERT_PTR_NOT_NULL(meta);
@@ -305,7 +290,8 @@ static void test_inconsistent_set(void)
     CU_ASSERT_EQUAL(iw_backup(&b, VSS_CTX_BACKUP, &sqlite_writer, components, other_vol), S_OK);
     CU_ASSERT_EQUAL(b.prepare_hr, VSS_S_ASYNC_FINISHED);
     CU_ASSERT(FAILED(b.snapshot_hr));
-    check_status(&b, "app", VSS_WS_FAILED_AT_PREPARE_SNAPSHOT, VSS_E_WRITERERROR_INCONSISTENTSNAPSHOT, vol);
+    iw_check_status(&b, &sqlite_writer, "app", VSS_WS_FAILED_AT_PREPARE_SNAPSHOT,
+                    VSS_E_WRITERERROR_INCONSISTENTSNAPSHOT, vol);
     iw_backup_end(&b);
 }
 

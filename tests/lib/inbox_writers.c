@@ -7,7 +7,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -24,53 +23,21 @@
 #include <vsbackup.h>
 #include "harness.h"
 #include "inbox_writers.h"
+#include "writer_procs.h"
+#include "wstr.h"
 
 #define WRITER_READY_TIMEOUT_MS 30000
 
-static void sleep_ms(int ms)
-{
-    struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-
-    while (nanosleep(&ts, &ts) && errno == EINTR) ;
-}
-
-/* waitpid with a deadline: the status as a shell gives it, -2 on timeout */
-static int reap(pid_t pid, int timeout_ms)
-{
-    for (int waited = 0;; waited += 20)
-    {
-        int status;
-        pid_t ret = waitpid(pid, &status, WNOHANG);
-
-        if (ret == pid) return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-        if (ret < 0 && errno != EINTR) return -1;
-        if (waited >= timeout_ms) return -2;
-        sleep_ms(20);
-    }
-}
-
 int iw_stop(pid_t pid)
 {
-    int ret;
-
-    if (pid <= 0) return -1;
-    kill(pid, SIGTERM);
-    if ((ret = reap(pid, 20000)) == -2)
-    {
-        fprintf(stderr, "process %d did not stop; killing it\n", (int)pid);
-        kill(pid, SIGKILL);
-        reap(pid, 10000);
-        return -1;
-    }
-    return ret;
+    return wp_terminate(pid, 20000, "process");
 }
 
 pid_t iw_start_writer(const char *service, const char *config, const char *log)
 {
-    char prog[64], fdtext[16], buf[16];
+    char prog[64], fdtext[16];
     const char *path;
-    int pipefd[2], child_fd;
-    ssize_t got = 0;
+    int pipefd[2], child_fd, ready = 0;
     pid_t pid;
 
     snprintf(prog, sizeof(prog), "vss-writer-%s", service);
@@ -79,13 +46,7 @@ pid_t iw_start_writer(const char *service, const char *config, const char *log)
         fprintf(stderr, "%s is not built\n", prog);
         return -1;
     }
-    if (pipe2(pipefd, O_CLOEXEC)) return -1;
-    if ((child_fd = fcntl(pipefd[1], F_DUPFD, 10)) < 0)
-    {
-        close(pipefd[0]);
-        close(pipefd[1]);
-        return -1;
-    }
+    if (wp_ready_pipe(pipefd, &child_fd)) return -1;
     snprintf(fdtext, sizeof(fdtext), "%d", child_fd);
     if (!(pid = fork()))
     {
@@ -102,26 +63,14 @@ pid_t iw_start_writer(const char *service, const char *config, const char *log)
     }
     close(child_fd);
     close(pipefd[1]);
-    while (pid > 0)
-    {
-        struct pollfd pfd = { .fd = pipefd[0], .events = POLLIN };
-        ssize_t n;
-        int ret = poll(&pfd, 1, WRITER_READY_TIMEOUT_MS);
-
-        if (ret < 0 && errno == EINTR) continue;
-        if (ret <= 0) break;
-        if ((n = read(pipefd[0], buf + got, sizeof(buf) - 1 - got)) <= 0) break;
-        got += n;
-        buf[got] = 0;
-        if (strchr(buf, '\n')) break;
-    }
+    if (pid > 0) ready = wp_wait_ready(pipefd[0], WRITER_READY_TIMEOUT_MS);
     close(pipefd[0]);
-    if (pid > 0 && got >= 6 && !strncmp(buf, "ready\n", 6)) return pid;
+    if (ready) return pid;
     fprintf(stderr, "%s did not start (see %s)\n", prog, log);
     if (pid > 0)
     {
         kill(pid, SIGKILL);
-        reap(pid, 10000);
+        wp_wait_exit(pid, 10000);
     }
     return -1;
 }
@@ -161,11 +110,11 @@ int iw_run_as(uid_t uid, gid_t gid, const char *const *argv, const char *log, un
     int ret;
 
     if (pid < 0) return -1;
-    if ((ret = reap(pid, (int)timeout_s * 1000)) == -2)
+    if ((ret = wp_wait_exit(pid, (int)timeout_s * 1000)) == -2)
     {
         fprintf(stderr, "%s did not finish within %u s; killing it\n", argv[0], timeout_s);
         kill(pid, SIGKILL);
-        reap(pid, 10000);
+        wp_wait_exit(pid, 10000);
         return -1;
     }
     return ret;
@@ -208,47 +157,19 @@ int iw_wait_for_path(const char *path, unsigned int timeout_s)
     for (unsigned int waited = 0; waited < timeout_s * 1000; waited += 50)
     {
         if (!access(path, F_OK)) return 0;
-        sleep_ms(50);
+        wp_sleep_ms(50);
     }
     return -1;
 }
 
 /* --- the requester -------------------------------------------------------------------- */
 
+/* UTF-8 of what the API gave (NULL when w is NULL or cannot convert). */
 static char *narrow(const WCHAR *w)
 {
-    size_t len = 0, n = 0;
-    char *out;
+    char *out = NULL;
 
-    if (!w) return NULL;
-    while (w[len]) len++;
-    if (!(out = malloc(len * 4 + 1))) return NULL;
-    for (size_t i = 0; i < len; i++)
-    {
-        unsigned int c = (unsigned int)w[i];
-
-        if (c < 0x80) out[n++] = (char)c;
-        else if (c < 0x800)
-        {
-            out[n++] = (char)(0xc0 | c >> 6);
-            out[n++] = (char)(0x80 | (c & 0x3f));
-        }
-        else if (c < 0x10000)
-        {
-            out[n++] = (char)(0xe0 | c >> 12);
-            out[n++] = (char)(0x80 | ((c >> 6) & 0x3f));
-            out[n++] = (char)(0x80 | (c & 0x3f));
-        }
-        else
-        {
-            out[n++] = (char)(0xf0 | c >> 18);
-            out[n++] = (char)(0x80 | ((c >> 12) & 0x3f));
-            out[n++] = (char)(0x80 | ((c >> 6) & 0x3f));
-            out[n++] = (char)(0x80 | (c & 0x3f));
-        }
-    }
-    out[n] = 0;
-    return out;
+    return wstr_to_utf8(w, &out) ? NULL : out;
 }
 
 static WCHAR *widen(const char *s)
@@ -417,6 +338,32 @@ done:
     if (ex3) IVssBackupComponentsEx3_Release(ex3);
     for (unsigned int j = 0; j < n; j++) free(names[j]);
     return found;
+}
+
+void iw_check_status(struct iw_backup *b, const GUID *writer_class, const char *instance,
+                     VSS_WRITER_STATE want_state, HRESULT want_failure, const char *message_part)
+{
+    VSS_WRITER_STATE state = VSS_WS_UNKNOWN;
+    HRESULT failure = E_FAIL;
+    char *message = NULL;
+
+    CU_ASSERT_EQUAL_FATAL(iw_writer_status(b, writer_class, instance, &state, &failure, &message), 0);
+    if (state != want_state || failure != want_failure)
+        printf("%s: state %d failure %#x (%s), expected %d %#x\n", instance, state, (unsigned int)failure,
+               message ? message : "", want_state, (unsigned int)want_failure);
+    CU_ASSERT_EQUAL(state, want_state);
+    CU_ASSERT_EQUAL(failure, want_failure);
+    if (message_part) CU_ASSERT(message && strstr(message, message_part));
+    free(message);
+}
+
+void iw_check_line(const char *text, const char *fmt, const char *path)
+{
+    char line[2 * PATH_MAX];
+
+    snprintf(line, sizeof(line), fmt, path);
+    if (!text || !strstr(text, line)) printf("no \"%s\" in:\n%s", line, text ? text : "(nothing)\n");
+    CU_ASSERT(text && strstr(text, line));
 }
 
 static void print_filedesc(FILE *f, const char *what, IVssWMFiledesc *desc)

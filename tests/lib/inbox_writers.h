@@ -71,6 +71,15 @@ void iw_backup_end(struct iw_backup *b);
 int iw_writer_status(struct iw_backup *b, const GUID *writer_class, const char *instance, VSS_WRITER_STATE *state,
                      HRESULT *failure, char **message);
 
+/* CUnit checks that instance of writer_class is listed (fatal when not) and
+ * is in want_state with want_failure, and, when message_part is not NULL,
+ * that its application message contains it; a mismatch is printed. */
+void iw_check_status(struct iw_backup *b, const GUID *writer_class, const char *instance,
+                     VSS_WRITER_STATE want_state, HRESULT want_failure, const char *message_part);
+/* CUnit check that text (an iw_describe result, may be NULL) holds the line
+ * fmt with path put in its %s; the text is printed when it does not. */
+void iw_check_line(const char *text, const char *fmt, const char *path);
+
 /* What the instance named instance of writer_class said in Identify, as
  * lines: "component <name>", "include <path> <filespec>[ recursive]",
  * "exclude <path> <filespec>[ recursive]", "restore <method> <service>"

@@ -4,9 +4,7 @@
  * of hanging the suite.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,15 +15,9 @@
 #include <sys/wait.h>
 #include "dlls/vssapi/config.h"   /* not configure's config.h of the build dir */
 #include "lib/service_fixture.h"
+#include "lib/writer_procs.h"
 
 static pid_t suite_service = -1;
-
-static void sleep_ms(int ms)
-{
-    struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-
-    while (nanosleep(&ts, &ts) && errno == EINTR) ;
-}
 
 const char *svc_private_dirs(const char *name)
 {
@@ -52,18 +44,11 @@ const char *svc_private_dirs(const char *name)
 pid_t svc_start(const char *const *extra_args)
 {
     const char *argv[32], *path = umbra_prog("vsssvc");
-    char fdtext[16], buf[16];
-    int pipefd[2], child_fd, argc = 0, status, idle = 0;
-    ssize_t got = 0;
+    char fdtext[16];
+    int pipefd[2], child_fd, argc = 0, status, idle = 0, ready;
     pid_t pid;
 
-    if (!path || pipe2(pipefd, O_CLOEXEC)) return -1;
-    if ((child_fd = fcntl(pipefd[1], F_DUPFD, 10)) < 0)
-    {
-        close(pipefd[0]);
-        close(pipefd[1]);
-        return -1;
-    }
+    if (!path || wp_ready_pipe(pipefd, &child_fd)) return -1;
     snprintf(fdtext, sizeof(fdtext), "%d", child_fd);
     argv[argc++] = "vsssvc";
     argv[argc++] = "--foreground";
@@ -87,21 +72,9 @@ pid_t svc_start(const char *const *extra_args)
         close(pipefd[0]);
         return -1;
     }
-    for (;;)
-    {
-        struct pollfd pfd = { .fd = pipefd[0], .events = POLLIN };
-        ssize_t n;
-        int ret = poll(&pfd, 1, SVC_READY_TIMEOUT_MS);
-
-        if (ret < 0 && errno == EINTR) continue;
-        if (ret <= 0) break;
-        if ((n = read(pipefd[0], buf + got, sizeof(buf) - 1 - got)) <= 0) break;
-        got += n;
-        buf[got] = 0;
-        if (strchr(buf, '\n')) break;
-    }
+    ready = wp_wait_ready(pipefd[0], SVC_READY_TIMEOUT_MS);
     close(pipefd[0]);
-    if (got >= 6 && !strncmp(buf, "ready\n", 6)) return pid;
+    if (ready) return pid;
     fprintf(stderr, "vsssvc did not start\n");
     kill(pid, SIGKILL);
     waitpid(pid, &status, 0);
@@ -110,37 +83,12 @@ pid_t svc_start(const char *const *extra_args)
 
 int svc_wait_exit(pid_t pid, int timeout_ms)
 {
-    for (int waited = 0;; waited += 10)
-    {
-        int status;
-        pid_t ret = waitpid(pid, &status, WNOHANG);
-
-        if (ret == pid)
-        {
-            if (WIFEXITED(status)) return WEXITSTATUS(status);
-            if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
-            return -1;
-        }
-        if (ret < 0 && errno != EINTR) return -1;
-        if (waited >= timeout_ms) return -2;
-        sleep_ms(10);
-    }
+    return wp_wait_exit(pid, timeout_ms);
 }
 
 int svc_stop(pid_t pid)
 {
-    int ret;
-
-    if (pid <= 0) return -1;
-    kill(pid, SIGTERM);
-    if ((ret = svc_wait_exit(pid, 30000)) == -2)
-    {
-        fprintf(stderr, "vsssvc %d did not stop; killing it\n", (int)pid);
-        kill(pid, SIGKILL);
-        svc_wait_exit(pid, 10000);
-        return -1;
-    }
-    return ret;
+    return wp_terminate(pid, 30000, "vsssvc");
 }
 
 void svc_kill(pid_t pid)

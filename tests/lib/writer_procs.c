@@ -24,24 +24,48 @@ void wp_sleep_ms(int ms)
     while (nanosleep(&ts, &ts) && errno == EINTR) ;
 }
 
-pid_t wp_start(const char *prog, const char *const *args)
+int wp_ready_pipe(int pipefd[2], int *child_fd)
 {
-    const char *argv[64], *path = umbra_test_prog(prog);
-    char fdtext[16];
-    int pipefd[2], argc = 0, status, child_fd;
-    char buf[16];
-    ssize_t got = 0;
-    pid_t pid;
-
-    if (!path || pipe2(pipefd, O_CLOEXEC)) return -1;
-    /* a copy of the write end that survives exec; everything the child needs
-     * is ready before fork, so it only execs */
-    if ((child_fd = fcntl(pipefd[1], F_DUPFD, 10)) < 0)
+    if (pipe2(pipefd, O_CLOEXEC)) return -1;
+    /* everything the child needs is ready before fork, so it only execs */
+    if ((*child_fd = fcntl(pipefd[1], F_DUPFD, 10)) < 0)
     {
         close(pipefd[0]);
         close(pipefd[1]);
         return -1;
     }
+    return 0;
+}
+
+int wp_wait_ready(int fd, int timeout_ms)
+{
+    char buf[16];
+    ssize_t got = 0;
+
+    for (;;)
+    {
+        struct pollfd pfd = { .fd = fd, .events = POLLIN };
+        ssize_t n;
+        int ret = poll(&pfd, 1, timeout_ms);
+
+        if (ret < 0 && errno == EINTR) continue;
+        if (ret <= 0) break;
+        if ((n = read(fd, buf + got, sizeof(buf) - 1 - got)) <= 0) break;
+        got += n;
+        buf[got] = 0;
+        if (strchr(buf, '\n')) break;
+    }
+    return got >= 6 && !strncmp(buf, "ready\n", 6);
+}
+
+pid_t wp_start(const char *prog, const char *const *args)
+{
+    const char *argv[64], *path = umbra_test_prog(prog);
+    char fdtext[16];
+    int pipefd[2], argc = 0, status, child_fd, ready;
+    pid_t pid;
+
+    if (!path || wp_ready_pipe(pipefd, &child_fd)) return -1;
     snprintf(fdtext, sizeof(fdtext), "%d", child_fd);
     argv[argc++] = prog;
     for (int i = 0; args && args[i] && argc < 60; i++) argv[argc++] = args[i];
@@ -62,29 +86,16 @@ pid_t wp_start(const char *prog, const char *const *args)
         close(pipefd[0]);
         return -1;
     }
-    for (;;)
-    {
-        struct pollfd pfd = { .fd = pipefd[0], .events = POLLIN };
-        ssize_t n;
-        int ret = poll(&pfd, 1, WP_READY_TIMEOUT_MS);
-
-        if (ret < 0 && errno == EINTR) continue;
-        if (ret <= 0) break;
-        n = read(pipefd[0], buf + got, sizeof(buf) - 1 - got);
-        if (n <= 0) break;
-        got += n;
-        buf[got] = 0;
-        if (strchr(buf, '\n')) break;
-    }
+    ready = wp_wait_ready(pipefd[0], WP_READY_TIMEOUT_MS);
     close(pipefd[0]);
-    if (got >= 6 && !strncmp(buf, "ready\n", 6)) return pid;
+    if (ready) return pid;
     fprintf(stderr, "writer %s did not start\n", prog);
     kill(pid, SIGKILL);
     waitpid(pid, &status, 0);
     return -1;
 }
 
-static int reap(pid_t pid, int timeout_ms)
+int wp_wait_exit(pid_t pid, int timeout_ms)
 {
     for (int waited = 0;; waited += 10)
     {
@@ -103,21 +114,25 @@ static int reap(pid_t pid, int timeout_ms)
     }
 }
 
-int wp_stop(pid_t pid)
+int wp_terminate(pid_t pid, int timeout_ms, const char *what)
 {
     int ret;
 
     if (pid <= 0) return -1;
     kill(pid, SIGTERM);
-    ret = reap(pid, 10000);
-    if (ret == -2)
+    if ((ret = wp_wait_exit(pid, timeout_ms)) == -2)
     {
-        fprintf(stderr, "writer %d did not stop; killing it\n", (int)pid);
+        fprintf(stderr, "%s %d did not stop; killing it\n", what, (int)pid);
         kill(pid, SIGKILL);
-        reap(pid, 10000);
+        wp_wait_exit(pid, 10000);
         return -1;
     }
     return ret;
+}
+
+int wp_stop(pid_t pid)
+{
+    return wp_terminate(pid, 10000, "writer");
 }
 
 void wp_kill(pid_t pid)
@@ -125,7 +140,7 @@ void wp_kill(pid_t pid)
     if (pid <= 0) return;
     kill(pid, SIGCONT);
     kill(pid, SIGKILL);
-    reap(pid, 10000);
+    wp_wait_exit(pid, 10000);
 }
 
 int wp_log_read(const char *path, struct wp_log *log)

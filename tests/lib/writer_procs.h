@@ -20,6 +20,24 @@ pid_t wp_start(const char *prog, const char *const *args);
 int wp_stop(pid_t pid);
 /* SIGKILL and reap. */
 void wp_kill(pid_t pid);
+/* SIGTERM, then wait at most timeout_ms; a process that does not end is
+ * killed (and reported on stderr as "<what> <pid>").  Returns its exit code,
+ * 128+signal, or -1 when it was killed or could not be reaped. */
+int wp_terminate(pid_t pid, int timeout_ms, const char *what);
+
+/* The --ready-fd handshake that test writers, the in-box writers and vsssvc
+ * share.  wp_ready_pipe makes a close-on-exec pipe and in *child_fd a copy of
+ * its write end (fd >= 10) that survives exec, to pass as --ready-fd; 0 or -1.
+ * After the fork the parent closes *child_fd and pipefd[1] and calls
+ * wp_wait_ready on pipefd[0]: 1 when the child's first line within
+ * timeout_ms is "ready", else 0.  It does not close fd. */
+int wp_ready_pipe(int pipefd[2], int *child_fd);
+int wp_wait_ready(int fd, int timeout_ms);
+
+/* Wait at most timeout_ms for any child pid to end.  Returns its exit code,
+ * 128+signal for a killed process, -1 when it cannot be reaped, -2 when it is
+ * still running. */
+int wp_wait_exit(pid_t pid, int timeout_ms);
 
 struct wp_log
 {
