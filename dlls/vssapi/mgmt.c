@@ -18,6 +18,9 @@
  * An area with a boot id is volatile (ChangeDiffAreaMaximumSizeEx): it holds
  * until the next boot only.
  *
+ * In service mode both objects are proxies of the service's
+ * (service_mgmt_client.c); the ones here are what the service runs.
+ *
  * Not for: creating or deleting snapshots (backup_snapshot.c).
  */
 #define COBJMACROS
@@ -40,6 +43,7 @@
 #include "config.h"
 #include "enum.h"
 #include "errors.h"
+#include "service_client.h"
 #include "snapshot_props.h"
 #include "volume.h"
 #include "wstr.h"
@@ -794,9 +798,19 @@ static HRESULT provider_mgmt_interface(const GUID *provider_id, REFIID iid, IUnk
     return hr;
 }
 
+HRESULT diff_mgmt_create_embedded(const GUID *provider_id, REFIID iid, IUnknown **out)
+{
+    return provider_mgmt_interface(provider_id, iid, out);
+}
+
 HRESULT WINAPI GetProviderMgmtInterfaceInternal(VSS_ID provider_id, IID iid, IUnknown **out)
 {
+    HRESULT hr;
+
     TRACE("%s, %s, %p\n", debugstr_guid(&provider_id), debugstr_guid(&iid), out);
+    /* service mode: the shadow-storage state is root's (service_client.h) */
+    if (!out) return E_INVALIDARG;
+    if ((hr = service_diff_mgmt_create(&provider_id, &iid, out)) != S_FALSE) return hr;
     return provider_mgmt_interface(&provider_id, &iid, out);
 }
 
@@ -1013,14 +1027,11 @@ static const IVssSnapshotMgmt2Vtbl snapshot_mgmt2_vtbl =
     snapshot_mgmt2_GetMinDiffAreaSize,
 };
 
-static HRESULT snapshot_mgmt_create(IUnknown *outer, const IID *iid, void **out)
+HRESULT mgmt_create_embedded(REFIID iid, void **out)
 {
     struct snapshot_mgmt *mgmt;
     HRESULT hr;
 
-    TRACE("%p, %s, %p\n", outer, debugstr_guid(iid), out);
-
-    if (outer) return CLASS_E_NOAGGREGATION;
     if (!(mgmt = calloc(1, sizeof(*mgmt)))) return E_OUTOFMEMORY;
     mgmt->IVssSnapshotMgmt_iface.lpVtbl = &snapshot_mgmt_vtbl;
     mgmt->IVssSnapshotMgmt2_iface.lpVtbl = &snapshot_mgmt2_vtbl;
@@ -1028,6 +1039,18 @@ static HRESULT snapshot_mgmt_create(IUnknown *outer, const IID *iid, void **out)
     hr = snapshot_mgmt_QueryInterface(&mgmt->IVssSnapshotMgmt_iface, iid, out);
     snapshot_mgmt_Release(&mgmt->IVssSnapshotMgmt_iface);
     return hr;
+}
+
+static HRESULT snapshot_mgmt_create(IUnknown *outer, const IID *iid, void **out)
+{
+    HRESULT hr;
+
+    TRACE("%p, %s, %p\n", outer, debugstr_guid(iid), out);
+
+    if (outer) return CLASS_E_NOAGGREGATION;
+    /* service mode: the volumes and the catalogue are root's (service_client.h) */
+    if ((hr = service_mgmt_create(iid, out)) != S_FALSE) return hr;
+    return mgmt_create_embedded(iid, out);
 }
 
 __attribute__((constructor)) static void register_snapshot_mgmt(void)

@@ -158,7 +158,7 @@ static int service_wanted(char *dir, size_t size)
     return forced;
 }
 
-static HRESULT conn_open(const char *dir, struct svc_conn **out)
+static HRESULT conn_open(const char *dir, unsigned int kind, struct svc_conn **out)
 {
     struct svc_conn *conn;
     struct wire_builder b;
@@ -197,6 +197,7 @@ static HRESULT conn_open(const char *dir, struct svc_conn **out)
     wire_put_u32(&b, ST_PROTOCOL, SVC_PROTOCOL_VERSION);
     wire_put_u32(&b, ST_PID, (uint32_t)getpid());
     wire_put_u32(&b, ST_WAIT_FOR_SET, (uint32_t)config_get()->wait_for_set);
+    if (kind != SVC_SESSION_BACKUP) wire_put_u32(&b, ST_SESSION, kind);
     hr = conn_request(conn, &b, SVC_HELLO_TIMEOUT_MS, &body, &reply);
     reply_free(body, &reply);
     if (hr == RPC_E_DISCONNECTED) hr = HRESULT_FROM_WIN32(ERROR_SERVICE_NOT_ACTIVE);
@@ -1503,16 +1504,18 @@ static const IVssBackupComponentsEx4Vtbl proxy_vtbl =
 
 /* --- creation ------------------------------------------------------------------------------ */
 
-HRESULT service_client_create(IVssBackupComponents **out)
+/* The one place that chooses between the service and embedded mode
+ * (service_client.h): S_OK and a connection, S_FALSE for embedded mode, or
+ * the error of a forced service. */
+HRESULT service_connect(unsigned int kind, struct svc_conn **out)
 {
     char dir[TRANSPORT_PATH_MAX];
-    struct svc_conn *conn;
-    struct proxy *proxy;
     HRESULT hr;
     int forced = service_wanted(dir, sizeof(dir));
 
+    *out = NULL;
     if (forced < 0) return S_FALSE;
-    if (FAILED(hr = conn_open(dir, &conn)))
+    if (FAILED(hr = conn_open(dir, kind, out)))
     {
         if (forced)
         {
@@ -1522,6 +1525,42 @@ HRESULT service_client_create(IVssBackupComponents **out)
         if (hr == E_ACCESSDENIED) WARN("not in the service's backup group: using embedded mode\n");
         return S_FALSE;
     }
+    TRACE("connected to the service at %s\n", dir);
+    return S_OK;
+}
+
+void svc_conn_addref(struct svc_conn *conn)
+{
+    conn_addref(conn);
+}
+
+void svc_conn_release(struct svc_conn *conn)
+{
+    conn_release(conn);
+}
+
+uint32_t svc_conn_next_id(struct svc_conn *conn)
+{
+    return conn_next_id(conn);
+}
+
+HRESULT svc_conn_request(struct svc_conn *conn, struct wire_builder *b, void **body, struct wire_msg *reply)
+{
+    return conn_request(conn, b, -1, body, reply);
+}
+
+void svc_reply_free(void *body, struct wire_msg *reply)
+{
+    reply_free(body, reply);
+}
+
+HRESULT service_client_create(IVssBackupComponents **out)
+{
+    struct svc_conn *conn;
+    struct proxy *proxy;
+    HRESULT hr;
+
+    if ((hr = service_connect(SVC_SESSION_BACKUP, &conn)) != S_OK) return hr;
     if (!(proxy = calloc(1, sizeof(*proxy))))
     {
         conn_release(conn);
@@ -1531,7 +1570,7 @@ HRESULT service_client_create(IVssBackupComponents **out)
     proxy->refcount = 1;
     proxy->conn = conn;
     *out = (IVssBackupComponents *)&proxy->IVssBackupComponentsEx4_iface;
-    TRACE("created %p, a proxy of the service at %s\n", *out, dir);
+    TRACE("created %p, a proxy of the service\n", *out);
     return S_OK;
 }
 

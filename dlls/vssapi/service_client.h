@@ -23,6 +23,7 @@
 #ifndef UMBRA_VSSAPI_SERVICE_CLIENT_H
 #define UMBRA_VSSAPI_SERVICE_CLIENT_H
 
+#include <stdint.h>
 #include <windows.h>
 #include <vss.h>
 #include <vswriter.h>
@@ -38,5 +39,30 @@ HRESULT service_client_create(IVssBackupComponents **out);
 
 /* 1 if iface is a service proxy (for tests and traces). */
 int service_client_is_proxy(IUnknown *iface);
+
+/* Snapshot management in service mode (service_mgmt_client.c), chosen by
+ * the same rules: VssSnapshotMgmt (iid IVssSnapshotMgmt or 2) and a
+ * provider's IVssDifferentialSoftwareSnapshotMgmt(2,3) as proxies of a
+ * management session in vsssvc: S_OK, S_FALSE for embedded mode, or the
+ * errors above.  The embedded objects are made by mgmt.c. */
+HRESULT service_mgmt_create(REFIID iid, void **out);
+HRESULT service_diff_mgmt_create(const GUID *provider_id, REFIID iid, IUnknown **out);
+HRESULT mgmt_create_embedded(REFIID iid, void **out);
+HRESULT diff_mgmt_create_embedded(const GUID *provider_id, REFIID iid, IUnknown **out);
+
+/* The connection service_client.c keeps, for the other proxies: open one
+ * session of a kind (enum svc_session_kind, service_proto.h; S_OK, S_FALSE
+ * for embedded mode, or an error), and send a request on it (as long as the
+ * service lives: the reply's status, RPC_E_DISCONNECTED once it is gone;
+ * free body and reply with svc_reply_free). */
+struct svc_conn;
+struct wire_builder;
+struct wire_msg;
+HRESULT service_connect(unsigned int kind, struct svc_conn **out);
+void svc_conn_addref(struct svc_conn *conn);
+void svc_conn_release(struct svc_conn *conn);
+uint32_t svc_conn_next_id(struct svc_conn *conn);
+HRESULT svc_conn_request(struct svc_conn *conn, struct wire_builder *b, void **body, struct wire_msg *reply);
+void svc_reply_free(void *body, struct wire_msg *reply);
 
 #endif

@@ -11,6 +11,7 @@
 #include <objbase.h>
 #include <vss.h>
 #include "umbra/debug.h"
+#include "enum.h"
 #include "service_proto.h"
 #include "wstr.h"
 
@@ -82,6 +83,25 @@ const char *svc_method_name(unsigned int method)
         [SVC_GetRootAndLogicalPrefixPaths] = "GetRootAndLogicalPrefixPaths",
     };
 
+    static const char *const mgmt_names[SVC_MGMT_END - SVC_MGMT_FIRST] =
+    {
+        [SVC_GetProviderMgmtInterface - SVC_MGMT_FIRST] = "GetProviderMgmtInterface",
+        [SVC_QueryVolumesSupportedForSnapshots - SVC_MGMT_FIRST] = "QueryVolumesSupportedForSnapshots",
+        [SVC_QuerySnapshotsByVolume - SVC_MGMT_FIRST] = "QuerySnapshotsByVolume",
+        [SVC_AddDiffArea - SVC_MGMT_FIRST] = "AddDiffArea",
+        [SVC_ChangeDiffAreaMaximumSize - SVC_MGMT_FIRST] = "ChangeDiffAreaMaximumSize",
+        [SVC_QueryVolumesSupportedForDiffAreas - SVC_MGMT_FIRST] = "QueryVolumesSupportedForDiffAreas",
+        [SVC_QueryDiffAreasForVolume - SVC_MGMT_FIRST] = "QueryDiffAreasForVolume",
+        [SVC_QueryDiffAreasOnVolume - SVC_MGMT_FIRST] = "QueryDiffAreasOnVolume",
+        [SVC_QueryDiffAreasForSnapshot - SVC_MGMT_FIRST] = "QueryDiffAreasForSnapshot",
+        [SVC_ChangeDiffAreaMaximumSizeEx - SVC_MGMT_FIRST] = "ChangeDiffAreaMaximumSizeEx",
+        [SVC_SetVolumeProtectLevel - SVC_MGMT_FIRST] = "SetVolumeProtectLevel",
+        [SVC_GetVolumeProtectLevel - SVC_MGMT_FIRST] = "GetVolumeProtectLevel",
+        [SVC_ClearVolumeProtectFault - SVC_MGMT_FIRST] = "ClearVolumeProtectFault",
+        [SVC_DeleteUnusedDiffAreas - SVC_MGMT_FIRST] = "DeleteUnusedDiffAreas",
+    };
+
+    if (method >= SVC_MGMT_FIRST && method < SVC_MGMT_END) return mgmt_names[method - SVC_MGMT_FIRST];
     return method < SVC_METHOD_END && names[method] ? names[method] : "?";
 }
 
@@ -111,6 +131,15 @@ int svc_method_needs_admin(unsigned int method)
     case SVC_RecoverSet:
     case SVC_PreFastRecovery:
     case SVC_FastRecovery:
+    /* shadow storage is configured by administrators on Windows (vssadmin
+     * Add/Resize/Delete ShadowStorage need an elevated prompt); reading it
+     * is open to the group */
+    case SVC_AddDiffArea:
+    case SVC_ChangeDiffAreaMaximumSize:
+    case SVC_ChangeDiffAreaMaximumSizeEx:
+    case SVC_SetVolumeProtectLevel:
+    case SVC_ClearVolumeProtectFault:
+    case SVC_DeleteUnusedDiffAreas:
         return 1;
     default:
         return 0;
@@ -356,6 +385,105 @@ done:
     {
         WARN("a malformed record: %#x\n", (unsigned int)hr);
         record_clear(prop);
+    }
+    wire_msg_clear(&msg);
+    return hr;
+}
+
+/* --- management records --------------------------------------------------------------- */
+
+int svc_put_mgmt_record(struct wire_builder *b, uint16_t tag, const VSS_MGMT_OBJECT_PROP *prop)
+{
+    struct wire_builder r;
+    void *body;
+    size_t len;
+    int ret;
+
+    wire_builder_init(&r, 0, 0, 0);
+    wire_put_u32(&r, RT_TYPE, prop->Type);
+    switch (prop->Type)
+    {
+    case VSS_MGMT_OBJECT_VOLUME:
+        svc_put_wstr(&r, RT_VOLUME_NAME, prop->Obj.Vol.m_pwszVolumeName);
+        svc_put_wstr(&r, RT_DISPLAY_NAME, prop->Obj.Vol.m_pwszVolumeDisplayName);
+        break;
+    case VSS_MGMT_OBJECT_DIFF_VOLUME:
+        svc_put_wstr(&r, RT_VOLUME_NAME, prop->Obj.DiffVol.m_pwszVolumeName);
+        svc_put_wstr(&r, RT_DISPLAY_NAME, prop->Obj.DiffVol.m_pwszVolumeDisplayName);
+        wire_put_u64(&r, RT_SPACE_1, (uint64_t)prop->Obj.DiffVol.m_llVolumeFreeSpace);
+        wire_put_u64(&r, RT_SPACE_2, (uint64_t)prop->Obj.DiffVol.m_llVolumeTotalSpace);
+        break;
+    case VSS_MGMT_OBJECT_DIFF_AREA:
+        svc_put_wstr(&r, RT_VOLUME_NAME, prop->Obj.DiffArea.m_pwszVolumeName);
+        svc_put_wstr(&r, RT_DIFF_VOLUME_NAME, prop->Obj.DiffArea.m_pwszDiffAreaVolumeName);
+        wire_put_u64(&r, RT_SPACE_1, (uint64_t)prop->Obj.DiffArea.m_llMaximumDiffSpace);
+        wire_put_u64(&r, RT_SPACE_2, (uint64_t)prop->Obj.DiffArea.m_llAllocatedDiffSpace);
+        wire_put_u64(&r, RT_SPACE_3, (uint64_t)prop->Obj.DiffArea.m_llUsedDiffSpace);
+        break;
+    default:
+        break;
+    }
+    if ((ret = wire_builder_finish(&r, &body, &len)))
+    {
+        if (!b->error) b->error = ret;
+        return ret;
+    }
+    wire_put_bytes(b, tag, body, len);
+    free(body);
+    return b->error;
+}
+
+static int record_space(const struct wire_msg *msg, uint16_t tag, LONGLONG *out)
+{
+    uint64_t value;
+    int ret = wire_get_u64(msg, tag, &value);
+
+    if (!ret) *out = (LONGLONG)value;
+    return ret;
+}
+
+HRESULT svc_get_mgmt_record(const void *data, size_t len, VSS_MGMT_OBJECT_PROP *prop)
+{
+    struct wire_msg msg;
+    uint32_t type;
+    HRESULT hr = E_INVALIDARG;
+    int ret;
+
+    memset(prop, 0, sizeof(*prop));
+    if ((ret = wire_decode(data, len, &msg))) return ret == -ENOMEM ? E_OUTOFMEMORY : E_INVALIDARG;
+    if (wire_get_u32(&msg, RT_TYPE, &type)) goto done;
+    prop->Type = type;
+    switch (type)
+    {
+    case VSS_MGMT_OBJECT_VOLUME:
+        if (FAILED(hr = record_str(&msg, RT_VOLUME_NAME, &prop->Obj.Vol.m_pwszVolumeName))) break;
+        hr = record_str(&msg, RT_DISPLAY_NAME, &prop->Obj.Vol.m_pwszVolumeDisplayName);
+        break;
+    case VSS_MGMT_OBJECT_DIFF_VOLUME:
+        if (record_space(&msg, RT_SPACE_1, &prop->Obj.DiffVol.m_llVolumeFreeSpace)
+            || record_space(&msg, RT_SPACE_2, &prop->Obj.DiffVol.m_llVolumeTotalSpace))
+            break;
+        if (FAILED(hr = record_str(&msg, RT_VOLUME_NAME, &prop->Obj.DiffVol.m_pwszVolumeName))) break;
+        hr = record_str(&msg, RT_DISPLAY_NAME, &prop->Obj.DiffVol.m_pwszVolumeDisplayName);
+        break;
+    case VSS_MGMT_OBJECT_DIFF_AREA:
+        if (record_space(&msg, RT_SPACE_1, &prop->Obj.DiffArea.m_llMaximumDiffSpace)
+            || record_space(&msg, RT_SPACE_2, &prop->Obj.DiffArea.m_llAllocatedDiffSpace)
+            || record_space(&msg, RT_SPACE_3, &prop->Obj.DiffArea.m_llUsedDiffSpace))
+            break;
+        if (FAILED(hr = record_str(&msg, RT_VOLUME_NAME, &prop->Obj.DiffArea.m_pwszVolumeName))) break;
+        hr = record_str(&msg, RT_DIFF_VOLUME_NAME, &prop->Obj.DiffArea.m_pwszDiffAreaVolumeName);
+        break;
+    default:
+        break;
+    }
+
+done:
+    if (FAILED(hr))
+    {
+        WARN("a malformed management record: %#x\n", (unsigned int)hr);
+        mgmt_prop_clear(prop);
+        memset(prop, 0, sizeof(*prop));
     }
     wire_msg_clear(&msg);
     return hr;

@@ -5,8 +5,9 @@
  *
  * A connection carries one session: one requester object inside the service.
  *
- *   HELLO    ST_PROTOCOL, ST_PID, ST_WAIT_FOR_SET -> reply S_OK, or
- *            E_ACCESSDENIED (then the service closes the connection).
+ *   HELLO    ST_PROTOCOL, ST_PID, ST_WAIT_FOR_SET [, ST_SESSION] -> reply
+ *            S_OK, or E_ACCESSDENIED (then the service closes the
+ *            connection).
  *   CALL     ST_METHOD (the IVssBackupComponentsEx4 vtable slot), the
  *            arguments, ST_NULL_OUTS -> reply: the method's HRESULT as status
  *            and its out parameters.
@@ -50,6 +51,7 @@
 #include <stdint.h>
 #include <windows.h>
 #include <vss.h>
+#include <vsmgmt.h>
 #include "wire.h"
 
 #define SVC_SOCKET_NAME         "vsssvc.sock"
@@ -79,6 +81,9 @@ enum svc_tag
     ST_INSTANCE_ID,                     /* GUID: GetWriterComponents' writer instance */
     ST_WRITER_ID,                       /* GUID: its writer class */
     ST_RECORD,                          /* bytes, repeated: a VSS_OBJECT_PROP */
+    /* snapshot management sessions (below) */
+    ST_SESSION,                         /* u32 enum svc_session_kind, in HELLO; absent: backup */
+    ST_PROVIDER,                        /* GUID: the provider of a shadow-storage method */
     ST_ARG = WT_SVC_FIRST + 0x40,       /* + parameter position */
     ST_OUT = WT_SVC_FIRST + 0x80,       /* + parameter position */
 };
@@ -106,6 +111,13 @@ enum svc_record_tag
     RT_PROVIDER_VERSION,
     RT_PROVIDER_VERSION_ID,
     RT_CLASS_ID,
+    /* a VSS_MGMT_OBJECT_PROP (RT_TYPE its VSS_MGMT_OBJECT_TYPE) */
+    RT_VOLUME_NAME,
+    RT_DISPLAY_NAME,
+    RT_DIFF_VOLUME_NAME,
+    RT_SPACE_1,                         /* u64: free / maximum */
+    RT_SPACE_2,                         /* u64: total / allocated */
+    RT_SPACE_3,                         /* u64: used */
 };
 
 enum svc_async_op
@@ -184,6 +196,42 @@ enum svc_method
     SVC_METHOD_END
 };
 
+/* Snapshot management (VssSnapshotMgmt and the providers' shadow-storage
+ * interface, mgmt.c).  A HELLO with ST_SESSION SVC_SESSION_MGMT opens a
+ * session whose object is a VssSnapshotMgmt instead of a requester object;
+ * its CALLs use only these method ids, with the parameter positions of
+ * IVssSnapshotMgmt and IVssDifferentialSoftwareSnapshotMgmt3, the latter's
+ * with ST_PROVIDER naming whose interface runs them.  Enumerations come back
+ * as ST_RECORDs (VSS_MGMT_OBJECT_PROP for IVssEnumMgmtObject), the
+ * VSS_VOLUME_PROTECTION_INFO as a bytes field of six u32 (little-endian).
+ * Methods Microsoft documents as not supported, and GetMinDiffAreaSize (a
+ * constant), are answered by the proxy without a round trip. */
+enum svc_session_kind
+{
+    SVC_SESSION_BACKUP = 0,
+    SVC_SESSION_MGMT,
+};
+
+enum svc_mgmt_method
+{
+    SVC_MGMT_FIRST = 0x100,
+    SVC_GetProviderMgmtInterface = SVC_MGMT_FIRST,  /* reply: S_OK or why not; no object */
+    SVC_QueryVolumesSupportedForSnapshots,
+    SVC_QuerySnapshotsByVolume,
+    SVC_AddDiffArea,                    /* IVssDifferentialSoftwareSnapshotMgmt */
+    SVC_ChangeDiffAreaMaximumSize,
+    SVC_QueryVolumesSupportedForDiffAreas,
+    SVC_QueryDiffAreasForVolume,
+    SVC_QueryDiffAreasOnVolume,
+    SVC_QueryDiffAreasForSnapshot,
+    SVC_ChangeDiffAreaMaximumSizeEx,    /* Mgmt2 */
+    SVC_SetVolumeProtectLevel,          /* Mgmt3 */
+    SVC_GetVolumeProtectLevel,
+    SVC_ClearVolumeProtectFault,
+    SVC_DeleteUnusedDiffAreas,
+    SVC_MGMT_END
+};
+
 /* "DoSnapshotSet" ...; "?" for a number that is no method. */
 const char *svc_method_name(unsigned int method);
 /* "Hello" ... for the service types, else wire_type_name(). */
@@ -219,5 +267,9 @@ int svc_put_record(struct wire_builder *b, uint16_t tag, const VSS_OBJECT_PROP *
 /* Decode a record into prop, strings CoTaskMemAlloc'd: S_OK,
  * E_OUTOFMEMORY, or E_INVALIDARG for a malformed one (prop zeroed). */
 HRESULT svc_get_record(const void *data, size_t len, VSS_OBJECT_PROP *prop);
+
+/* The same for one VSS_MGMT_OBJECT_PROP (volume, diff volume, diff area). */
+int svc_put_mgmt_record(struct wire_builder *b, uint16_t tag, const VSS_MGMT_OBJECT_PROP *prop);
+HRESULT svc_get_mgmt_record(const void *data, size_t len, VSS_MGMT_OBJECT_PROP *prop);
 
 #endif

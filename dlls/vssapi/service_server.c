@@ -9,6 +9,10 @@
  * result the method did not write is reported as not written and the
  * requester's variable stays as it was, as in-process.
  *
+ * A management session (service_proto.h) holds a VssSnapshotMgmt object
+ * instead, and runs each shadow-storage call on a fresh interface of the
+ * provider it names; it holds nothing past its calls.
+ *
  * The connection's end is the requester's Release: if it never sent
  * RELEASE (it died), what it left running is cancelled; either way the
  * operations are waited for and the object released, which deletes its
@@ -109,6 +113,7 @@ struct session
     int fd;
     const struct umbra_service_peer *peer;
     IVssBackupComponentsEx4 *backup;    /* from HELLO until RELEASE */
+    IVssSnapshotMgmt *mgmt;             /* instead, in a management session */
     int hello;
     int released;
     unsigned int wait_for_set;          /* the requester's VSS_WAIT_FOR_SET */
@@ -817,6 +822,185 @@ static HRESULT run_method(struct call *c, unsigned int method)
     return hr;
 }
 
+/* --- calls of a management session ------------------------------------------------------- */
+
+static HRESULT put_enum_mgmt(struct call *c, unsigned int pos, IVssEnumMgmtObject *enumerator, HRESULT hr)
+{
+    VSS_MGMT_OBJECT_PROP props[32];
+    ULONG fetched = 0;
+    HRESULT next;
+
+    if ((void *)enumerator == CANARY) return hr;
+    if (!enumerator)
+    {
+        svc_put_null(c->out, ST_OUT + pos);
+        return hr;
+    }
+    wire_put_u32(c->out, ST_OUT + pos, 1);
+    do
+    {
+        next = IVssEnumMgmtObject_Next(enumerator, ARRAYSIZE(props), props, &fetched);
+        if (FAILED(next)) break;
+        for (ULONG i = 0; i < fetched; i++)
+        {
+            svc_put_mgmt_record(c->out, ST_RECORD, &props[i]);
+            mgmt_prop_clear(&props[i]);
+        }
+    } while (next == S_OK && fetched == ARRAYSIZE(props));
+    IVssEnumMgmtObject_Release(enumerator);
+    return FAILED(next) ? next : hr;
+}
+
+static LONGLONG arg_u64(struct call *c, unsigned int pos)
+{
+    uint64_t value = 0;
+
+    if (wire_get_u64(c->in, ST_ARG + pos, &value)) c->bad = 1;
+    return (LONGLONG)value;
+}
+
+static HRESULT run_mgmt_method(struct call *c, unsigned int method)
+{
+    IVssDifferentialSoftwareSnapshotMgmt3 *d = NULL;
+    IVssEnumMgmtObject *list = CANARY;
+    IVssSnapshotMgmt *m = c->s->mgmt;
+    HRESULT hr = E_INVALIDARG;
+
+#define RUN(expr) do { if (!c->bad) hr = (expr); } while (0)
+    if (method >= SVC_AddDiffArea)
+    {
+        GUID provider;
+
+        if (wire_get_guid(c->in, ST_PROVIDER, &provider))
+        {
+            c->bad = 1;
+            return hr;
+        }
+        /* the same interface an in-process caller would be holding */
+        if (FAILED(hr = IVssSnapshotMgmt_GetProviderMgmtInterface(m, provider,
+                                                                  &IID_IVssDifferentialSoftwareSnapshotMgmt3,
+                                                                  (IUnknown **)&d)))
+            return hr;
+    }
+    switch (method)
+    {
+    case SVC_GetProviderMgmtInterface:
+    {
+        GUID provider = arg_guid(c, 0), iid = arg_guid(c, 1);
+        IUnknown *object = NULL;
+
+        RUN(IVssSnapshotMgmt_GetProviderMgmtInterface(m, provider, &iid, &object));
+        if (object) IUnknown_Release(object);
+        break;
+    }
+    case SVC_QueryVolumesSupportedForSnapshots:
+    {
+        GUID provider = arg_guid(c, 0);
+        LONG context = (LONG)arg_u32(c, 1);
+
+        RUN(IVssSnapshotMgmt_QueryVolumesSupportedForSnapshots(m, provider, context, out_arg(c, 2, &list)));
+        hr = put_enum_mgmt(c, 2, list, hr);
+        break;
+    }
+    case SVC_QuerySnapshotsByVolume:
+    {
+        WCHAR *volume = arg_wstr(c, 0);
+        GUID provider = arg_guid(c, 1);
+        IVssEnumObject *snapshots = CANARY;
+
+        RUN(IVssSnapshotMgmt_QuerySnapshotsByVolume(m, volume, provider, out_arg(c, 2, &snapshots)));
+        hr = put_enum(c, 2, snapshots, hr);
+        break;
+    }
+    case SVC_AddDiffArea:
+    case SVC_ChangeDiffAreaMaximumSize:
+    case SVC_ChangeDiffAreaMaximumSizeEx:
+    {
+        WCHAR *volume = arg_wstr(c, 0), *diff_volume = arg_wstr(c, 1);
+        LONGLONG max_space = arg_u64(c, 2);
+
+        if (method == SVC_AddDiffArea)
+            RUN(IVssDifferentialSoftwareSnapshotMgmt3_AddDiffArea(d, volume, diff_volume, max_space));
+        else if (method == SVC_ChangeDiffAreaMaximumSize)
+            RUN(IVssDifferentialSoftwareSnapshotMgmt3_ChangeDiffAreaMaximumSize(d, volume, diff_volume, max_space));
+        else
+        {
+            BOOL is_volatile = arg_u32(c, 3);
+
+            RUN(IVssDifferentialSoftwareSnapshotMgmt3_ChangeDiffAreaMaximumSizeEx(d, volume, diff_volume, max_space,
+                                                                                  is_volatile));
+        }
+        break;
+    }
+    case SVC_QueryVolumesSupportedForDiffAreas:
+    case SVC_QueryDiffAreasForVolume:
+    case SVC_QueryDiffAreasOnVolume:
+    {
+        WCHAR *volume = arg_wstr(c, 0);
+        IVssEnumMgmtObject **out = out_arg(c, 1, &list);
+
+        if (method == SVC_QueryVolumesSupportedForDiffAreas)
+            RUN(IVssDifferentialSoftwareSnapshotMgmt3_QueryVolumesSupportedForDiffAreas(d, volume, out));
+        else if (method == SVC_QueryDiffAreasForVolume)
+            RUN(IVssDifferentialSoftwareSnapshotMgmt3_QueryDiffAreasForVolume(d, volume, out));
+        else
+            RUN(IVssDifferentialSoftwareSnapshotMgmt3_QueryDiffAreasOnVolume(d, volume, out));
+        hr = put_enum_mgmt(c, 1, list, hr);
+        break;
+    }
+    case SVC_QueryDiffAreasForSnapshot:
+    {
+        GUID id = arg_guid(c, 0);
+
+        RUN(IVssDifferentialSoftwareSnapshotMgmt3_QueryDiffAreasForSnapshot(d, id, out_arg(c, 1, &list)));
+        hr = put_enum_mgmt(c, 1, list, hr);
+        break;
+    }
+    case SVC_SetVolumeProtectLevel:
+    {
+        WCHAR *volume = arg_wstr(c, 0);
+        uint32_t level = arg_u32(c, 1);
+
+        RUN(IVssDifferentialSoftwareSnapshotMgmt3_SetVolumeProtectLevel(d, volume, level));
+        break;
+    }
+    case SVC_GetVolumeProtectLevel:
+    {
+        WCHAR *volume = arg_wstr(c, 0);
+        VSS_VOLUME_PROTECTION_INFO info;
+        unsigned char bytes[24];
+        uint32_t v[6];
+
+        memset(&info, 0xa5, sizeof(info));
+        RUN(IVssDifferentialSoftwareSnapshotMgmt3_GetVolumeProtectLevel(d, volume, out_arg(c, 1, &info)));
+        if (!c->bad && SUCCEEDED(hr) && !(c->null_outs & 2))
+        {
+            v[0] = info.m_protectionLevel;
+            v[1] = info.m_volumeIsOfflineForProtection;
+            v[2] = info.m_protectionFault;
+            v[3] = (uint32_t)info.m_failureStatus;
+            v[4] = info.m_volumeHasUnusedDiffArea;
+            v[5] = info.m_reserved;
+            for (unsigned int i = 0; i < 24; i++) bytes[i] = (unsigned char)(v[i / 4] >> (8 * (i % 4)));
+            wire_put_bytes(c->out, ST_OUT + 1, bytes, sizeof(bytes));
+        }
+        break;
+    }
+    case SVC_ClearVolumeProtectFault:
+        RUN(IVssDifferentialSoftwareSnapshotMgmt3_ClearVolumeProtectFault(d, arg_wstr(c, 0)));
+        break;
+    case SVC_DeleteUnusedDiffAreas:
+        RUN(IVssDifferentialSoftwareSnapshotMgmt3_DeleteUnusedDiffAreas(d, arg_wstr(c, 0)));
+        break;
+    default:
+        c->bad = 1;
+        break;
+    }
+#undef RUN
+    if (d) IVssDifferentialSoftwareSnapshotMgmt3_Release(d);
+    return hr;
+}
+
 static int handle_call(struct session *s, const struct wire_msg *msg)
 {
     struct wire_builder out;
@@ -825,8 +1009,10 @@ static int handle_call(struct session *s, const struct wire_msg *msg)
     HRESULT hr;
     int ret;
 
-    if (!s->backup) return refuse(s, msg->request_id, VSS_E_BAD_STATE, "a call outside a session");
-    if (wire_get_u32(msg, ST_METHOD, &method) || method < SVC_GetWriterComponentsCount || method >= SVC_METHOD_END)
+    if (!s->backup && !s->mgmt) return refuse(s, msg->request_id, VSS_E_BAD_STATE, "a call outside a session");
+    if (wire_get_u32(msg, ST_METHOD, &method)
+        || (s->backup && (method < SVC_GetWriterComponentsCount || method >= SVC_METHOD_END))
+        || (s->mgmt && (method < SVC_MGMT_FIRST || method >= SVC_MGMT_END)))
         return refuse(s, msg->request_id, E_INVALIDARG, "a call without a method");
     TRACE("pid %d: %s\n", (int)s->peer->pid, svc_method_name(method));
     if (svc_method_needs_admin(method) && !s->peer->admin)
@@ -842,7 +1028,7 @@ static int handle_call(struct session *s, const struct wire_msg *msg)
     c.out = &out;
     if (wire_get_u32(msg, ST_NULL_OUTS, &c.null_outs) == -EBADMSG) c.bad = 1;
     wire_builder_init(&out, WIRE_SVC_CALL | WIRE_REPLY, msg->request_id, 0);
-    hr = run_method(&c, method);
+    hr = s->mgmt ? run_mgmt_method(&c, method) : run_method(&c, method);
 
     for (unsigned int i = 0; i < SVC_MAX_PARAMS; i++) free(c.strings[i]);
     SysFreeString(c.bstr);
@@ -869,7 +1055,7 @@ static int handle_call(struct session *s, const struct wire_msg *msg)
 static int handle_hello(struct session *s, const struct wire_msg *msg)
 {
     IVssBackupComponents *backup = NULL;
-    uint32_t version = 0, pid = 0, wait = 0;
+    uint32_t version = 0, pid = 0, wait = 0, kind = SVC_SESSION_BACKUP;
     HRESULT hr;
 
     if (s->hello) return refuse(s, msg->request_id, VSS_E_BAD_STATE, "a second hello");
@@ -886,7 +1072,11 @@ static int handle_hello(struct session *s, const struct wire_msg *msg)
         send_reply(s, WIRE_SVC_HELLO | WIRE_REPLY, msg->request_id, E_ACCESSDENIED, NULL);
         return -EACCES;
     }
-    if (SUCCEEDED(hr = backup_create_embedded(&backup)))
+    if (wire_get_u32(msg, ST_SESSION, &kind) == -EBADMSG || (kind != SVC_SESSION_BACKUP && kind != SVC_SESSION_MGMT))
+        return refuse(s, msg->request_id, E_INVALIDARG, "a hello for an unknown kind of session");
+    if (kind == SVC_SESSION_MGMT)
+        hr = mgmt_create_embedded(&IID_IVssSnapshotMgmt, (void **)&s->mgmt);
+    else if (SUCCEEDED(hr = backup_create_embedded(&backup)))
     {
         hr = IVssBackupComponents_QueryInterface(backup, &IID_IVssBackupComponentsEx4, (void **)&s->backup);
         IVssBackupComponents_Release(backup);
@@ -940,9 +1130,11 @@ static int handle_async(struct session *s, const struct wire_msg *msg)
 
 static int handle_release(struct session *s, const struct wire_msg *msg)
 {
-    if (!s->backup) return refuse(s, msg->request_id, VSS_E_BAD_STATE, "a release outside a session");
+    if (!s->backup && !s->mgmt) return refuse(s, msg->request_id, VSS_E_BAD_STATE, "a release outside a session");
     TRACE("pid %d released its object\n", (int)s->peer->pid);
-    IVssBackupComponentsEx4_Release(s->backup);
+    if (s->mgmt) IVssSnapshotMgmt_Release(s->mgmt);
+    s->mgmt = NULL;
+    if (s->backup) IVssBackupComponentsEx4_Release(s->backup);
     s->backup = NULL;
     s->released = 1;
     return send_reply(s, WIRE_SVC_RELEASE | WIRE_REPLY, msg->request_id, S_OK, NULL);
@@ -968,6 +1160,9 @@ static void session_end(struct session *s)
     s->asyncs = NULL;
     if (s->backup) IVssBackupComponentsEx4_Release(s->backup);
     s->backup = NULL;
+    /* a management object holds nothing that outlives its calls */
+    if (s->mgmt) IVssSnapshotMgmt_Release(s->mgmt);
+    s->mgmt = NULL;
 }
 
 enum umbra_service_end umbra_service_serve(int fd, const struct umbra_service_peer *peer)
@@ -1007,7 +1202,7 @@ enum umbra_service_end umbra_service_serve(int fd, const struct umbra_service_pe
                 WARN("connection of pid %d: %s\n", (int)peer->pid,
                      ret == -EMSGSIZE ? "a frame past the size limit" : ret == -ETIMEDOUT ? "a frame stalled"
                      : ret == -EPIPE ? "a truncated frame" : strerror(-ret));
-                if (!s.backup && !s.released) end = UMBRA_SERVICE_REFUSED;
+                if (!s.backup && !s.mgmt && !s.released) end = UMBRA_SERVICE_REFUSED;
             }
             break;
         }
@@ -1039,6 +1234,8 @@ enum umbra_service_end umbra_service_serve(int fd, const struct umbra_service_pe
     }
     if (end == UMBRA_SERVICE_NO_SESSION && s.released) end = UMBRA_SERVICE_RELEASED;
     else if (end == UMBRA_SERVICE_NO_SESSION && s.backup) end = UMBRA_SERVICE_ABANDONED;
+    /* closing the connection is how a management proxy lets go */
+    else if (end == UMBRA_SERVICE_NO_SESSION && s.mgmt) end = UMBRA_SERVICE_RELEASED;
     session_end(&s);
     return end;
 }

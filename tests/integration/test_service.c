@@ -10,6 +10,10 @@
  *    the administrator-only methods are refused to the group;
  *  - the same calls, good and bad, give the same results in-process and
  *    through the service;
+ *  - snapshot management (IVssSnapshotMgmt, the providers' shadow-storage
+ *    interface) and vssadmin's list volumes/shadowstorage answer a group
+ *    member through the service as root in-process; changing shadow
+ *    storage is root's only;
  *  - kill -9 of a requester mid-backup: its writers get Abort, its
  *    auto-release snapshot disappears and they get BackupShutdown
  *    (VSS-FACTS.md §1.2 step 20, §2.1 R32);
@@ -43,9 +47,12 @@
 #include <vss.h>
 #include <vswriter.h>
 #include <vsbackup.h>
+#include <vsmgmt.h>
 #include "harness.h"
 #include "dlls/vssapi/config.h"
 #include "catalogue.h"
+#include "enum.h"
+#include "providers/provider.h"
 #include "freeze.h"
 #include "service_client.h"
 #include "service_proto.h"
@@ -682,6 +689,330 @@ static void test_same_api(void)
     }
 }
 
+/* --- snapshot management through the service --------------------------------------------- */
+
+/* Enumerated management records as one line: "type name display numbers;" each. */
+static unsigned long long mgmt_records(IVssEnumMgmtObject *list, WCHAR *text, size_t size)
+{
+    VSS_MGMT_OBJECT_PROP prop;
+    unsigned long long n = 0;
+    ULONG fetched;
+    size_t len = 0;
+
+    text[0] = 0;
+    while (list && IVssEnumMgmtObject_Next(list, 1, &prop, &fetched) == S_OK && fetched == 1)
+    {
+        const WCHAR *name = prop.Type == VSS_MGMT_OBJECT_DIFF_AREA ? prop.Obj.DiffArea.m_pwszDiffAreaVolumeName
+                            : prop.Obj.Vol.m_pwszVolumeName;
+        const WCHAR *display = prop.Type == VSS_MGMT_OBJECT_DIFF_AREA ? NULL : prop.Obj.Vol.m_pwszVolumeDisplayName;
+        size_t vlen = wcslen(volume);
+
+        /* only the test volume's (diff areas are all this suite's): other
+         * volumes come and go with other tests */
+        if (display && (wcsncmp(display, volume, vlen) || (display[vlen] && wcscmp(display + vlen, L"/"))))
+            name = NULL;
+        if (name && len < size)
+            len += swprintf(text + len, size - len, L"%d %ls %lld;", (int)prop.Type, name,
+                            prop.Type == VSS_MGMT_OBJECT_DIFF_AREA ? prop.Obj.DiffArea.m_llMaximumDiffSpace : 0LL);
+        n++;
+        mgmt_prop_clear(&prop);
+    }
+    if (list) IVssEnumMgmtObject_Release(list);
+    return n;
+}
+
+static unsigned long long snapshot_records(IVssEnumObject *list)
+{
+    unsigned long long n = 0;
+    VSS_OBJECT_PROP prop;
+    ULONG fetched;
+
+    while (list && IVssEnumObject_Next(list, 1, &prop, &fetched) == S_OK && fetched == 1)
+    {
+        n++;
+        object_prop_clear(&prop);
+    }
+    if (list) IVssEnumObject_Release(list);
+    return n;
+}
+
+/* The queries of IVssSnapshotMgmt(2) and IVssDifferentialSoftwareSnapshotMgmt3,
+ * good and bad, and the administrator's changes only when admin is set. */
+static void mgmt_script(struct results *res, int admin)
+{
+    const GUID *provider = &provider_default()->id;
+    IVssDifferentialSoftwareSnapshotMgmt3 *diff = NULL;
+    IVssSnapshotMgmt2 *mgmt2 = NULL;
+    IVssSnapshotMgmt *mgmt = NULL;
+    IVssEnumMgmtObject *list;
+    IVssEnumObject *snaps;
+    VSS_VOLUME_PROTECTION_INFO info;
+    IUnknown *unk = NULL;
+    LONGLONG size = 0;
+    WCHAR text[160];
+
+    memset(res, 0, sizeof(*res));
+    CoInitializeEx(NULL, COINIT_MULTITHREADED);
+    NOTE(CoCreateInstance(&CLSID_VssSnapshotMgmt, NULL, CLSCTX_ALL, &IID_IVssSnapshotMgmt, (void **)&mgmt), 0, NULL);
+    if (!mgmt) goto done;
+    NOTE(CoCreateInstance(&CLSID_VssSnapshotMgmt, NULL, CLSCTX_ALL, &IID_IVssBackupComponents, (void **)&unk), 0,
+         NULL);
+    NOTE(IVssSnapshotMgmt_QueryInterface(mgmt, &IID_IVssSnapshotMgmt2, (void **)&mgmt2), 0, NULL);
+    if (mgmt2)
+    {
+        NOTE(IVssSnapshotMgmt2_GetMinDiffAreaSize(mgmt2, &size), size, NULL);
+        IVssSnapshotMgmt2_Release(mgmt2);
+    }
+
+    list = NULL;
+    NOTE(IVssSnapshotMgmt_QueryVolumesSupportedForSnapshots(mgmt, GUID_NULL, VSS_CTX_ALL, &list),
+         mgmt_records(list, text, ARRAYSIZE(text)), text);
+    list = NULL;
+    NOTE(IVssSnapshotMgmt_QueryVolumesSupportedForSnapshots(mgmt, *provider, VSS_CTX_BACKUP, &list),
+         mgmt_records(list, text, ARRAYSIZE(text)), text);
+    NOTE(IVssSnapshotMgmt_QueryVolumesSupportedForSnapshots(mgmt, bogus_id, VSS_CTX_ALL, &list), 0, NULL);
+    NOTE(IVssSnapshotMgmt_QueryVolumesSupportedForSnapshots(mgmt, GUID_NULL, 0x7777, &list), 0, NULL);
+    NOTE(IVssSnapshotMgmt_QueryVolumesSupportedForSnapshots(mgmt, GUID_NULL, VSS_CTX_ALL, NULL), 0, NULL);
+    snaps = NULL;
+    NOTE(IVssSnapshotMgmt_QuerySnapshotsByVolume(mgmt, volume, GUID_NULL, &snaps), snapshot_records(snaps), NULL);
+    snaps = NULL;
+    NOTE(IVssSnapshotMgmt_QuerySnapshotsByVolume(mgmt, (WCHAR *)L"/no/such/volume", GUID_NULL, &snaps),
+         snapshot_records(snaps), NULL);
+    NOTE(IVssSnapshotMgmt_QuerySnapshotsByVolume(mgmt, volume, bogus_id, &snaps), 0, NULL);
+    NOTE(IVssSnapshotMgmt_QuerySnapshotsByVolume(mgmt, NULL, GUID_NULL, &snaps), 0, NULL);
+    NOTE(IVssSnapshotMgmt_QuerySnapshotsByVolume(mgmt, volume, GUID_NULL, NULL), 0, NULL);
+
+    NOTE(IVssSnapshotMgmt_GetProviderMgmtInterface(mgmt, bogus_id, &IID_IVssDifferentialSoftwareSnapshotMgmt, &unk),
+         0, NULL);
+    NOTE(IVssSnapshotMgmt_GetProviderMgmtInterface(mgmt, *provider, &IID_IVssSnapshotMgmt, &unk), 0, NULL);
+    NOTE(IVssSnapshotMgmt_GetProviderMgmtInterface(mgmt, *provider, &IID_IVssDifferentialSoftwareSnapshotMgmt3,
+                                                   NULL), 0, NULL);
+    NOTE(IVssSnapshotMgmt_GetProviderMgmtInterface(mgmt, *provider, &IID_IVssDifferentialSoftwareSnapshotMgmt3,
+                                                   (IUnknown **)&diff), 0, NULL);
+    if (!diff) goto done;
+    list = NULL;
+    NOTE(IVssDifferentialSoftwareSnapshotMgmt3_QueryVolumesSupportedForDiffAreas(diff, volume, &list),
+         mgmt_records(list, text, ARRAYSIZE(text)), text);
+    NOTE(IVssDifferentialSoftwareSnapshotMgmt3_QueryVolumesSupportedForDiffAreas(diff, volume, NULL), 0, NULL);
+    if (admin)
+    {
+        NOTE(IVssDifferentialSoftwareSnapshotMgmt3_AddDiffArea(diff, volume, volume, 1LL << 40), 0, NULL);
+        NOTE(IVssDifferentialSoftwareSnapshotMgmt3_AddDiffArea(diff, volume, volume, 1LL << 40), 0, NULL);
+        NOTE(IVssDifferentialSoftwareSnapshotMgmt3_ChangeDiffAreaMaximumSizeEx(diff, volume, volume, 1LL << 41, FALSE),
+             0, NULL);
+    }
+    list = NULL;
+    NOTE(IVssDifferentialSoftwareSnapshotMgmt3_QueryDiffAreasForVolume(diff, volume, &list),
+         mgmt_records(list, text, ARRAYSIZE(text)), text);
+    list = NULL;
+    NOTE(IVssDifferentialSoftwareSnapshotMgmt3_QueryDiffAreasOnVolume(diff, volume, &list),
+         mgmt_records(list, text, ARRAYSIZE(text)), text);
+    list = NULL;
+    NOTE(IVssDifferentialSoftwareSnapshotMgmt3_QueryDiffAreasForSnapshot(diff, bogus_id, &list),
+         mgmt_records(list, text, ARRAYSIZE(text)), text);
+    NOTE(IVssDifferentialSoftwareSnapshotMgmt3_QueryDiffAreasForVolume(diff, (WCHAR *)L"nonsense", &list), 0, NULL);
+    memset(&info, 0x5a, sizeof(info));
+    NOTE(IVssDifferentialSoftwareSnapshotMgmt3_GetVolumeProtectLevel(diff, volume, &info),
+         (unsigned long long)info.m_protectionLevel << 32 | (unsigned int)info.m_protectionFault, NULL);
+    NOTE(IVssDifferentialSoftwareSnapshotMgmt3_GetVolumeProtectLevel(diff, volume, NULL), 0, NULL);
+    NOTE(IVssDifferentialSoftwareSnapshotMgmt3_MigrateDiffAreas(diff, volume, volume, volume), 0, NULL);
+    if (admin)
+    {
+        NOTE(IVssDifferentialSoftwareSnapshotMgmt3_SetVolumeProtectLevel(diff, volume, 77), 0, NULL);
+        NOTE(IVssDifferentialSoftwareSnapshotMgmt3_ChangeDiffAreaMaximumSize(diff, volume, volume, -1), 0, NULL);
+        NOTE(IVssDifferentialSoftwareSnapshotMgmt3_ClearVolumeProtectFault(diff, volume), 0, NULL);
+        NOTE(IVssDifferentialSoftwareSnapshotMgmt3_DeleteUnusedDiffAreas(diff, volume), 0, NULL);
+    }
+    IVssDifferentialSoftwareSnapshotMgmt3_Release(diff);
+done:
+    if (mgmt) IVssSnapshotMgmt_Release(mgmt);
+    CoUninitialize();
+}
+
+/* The administrator's shadow-storage changes, as a group member. */
+static void mgmt_admin_denied(struct results *res)
+{
+    IVssDifferentialSoftwareSnapshotMgmt3 *diff = NULL;
+    IUnknown *unk = NULL;
+
+    memset(res, 0, sizeof(*res));
+    NOTE(GetProviderMgmtInterface(provider_default()->id, IID_IVssDifferentialSoftwareSnapshotMgmt3, &unk), 0, NULL);
+    if (!unk) return;
+    IUnknown_QueryInterface(unk, &IID_IVssDifferentialSoftwareSnapshotMgmt3, (void **)&diff);
+    IUnknown_Release(unk);
+    if (!diff) return;
+    NOTE(IVssDifferentialSoftwareSnapshotMgmt3_AddDiffArea(diff, volume, volume, 1LL << 40), 0, NULL);
+    NOTE(IVssDifferentialSoftwareSnapshotMgmt3_ChangeDiffAreaMaximumSize(diff, volume, volume, 1LL << 40), 0, NULL);
+    NOTE(IVssDifferentialSoftwareSnapshotMgmt3_ChangeDiffAreaMaximumSizeEx(diff, volume, volume, 1LL << 40, TRUE),
+         0, NULL);
+    NOTE(IVssDifferentialSoftwareSnapshotMgmt3_SetVolumeProtectLevel(diff, volume, VSS_PROTECTION_LEVEL_SNAPSHOT),
+         0, NULL);
+    NOTE(IVssDifferentialSoftwareSnapshotMgmt3_ClearVolumeProtectFault(diff, volume), 0, NULL);
+    NOTE(IVssDifferentialSoftwareSnapshotMgmt3_DeleteUnusedDiffAreas(diff, volume), 0, NULL);
+    IVssDifferentialSoftwareSnapshotMgmt3_Release(diff);
+}
+
+/* Run a script as who in a child: 0 and its results, or -1. */
+static int run_as(const struct identity *who, void (*script)(struct results *res), struct results *res)
+{
+    int pipefd[2], status;
+    size_t got = 0;
+    pid_t pid;
+
+    if (pipe2(pipefd, O_CLOEXEC)) return -1;
+    if (!(pid = fork()))
+    {
+        static struct results mine;
+
+        close(pipefd[0]);
+        become(who);
+        script(&mine);
+        _exit(write(pipefd[1], &mine, sizeof(mine)) == sizeof(mine) ? 0 : 1);
+    }
+    close(pipefd[1]);
+    memset(res, 0, sizeof(*res));
+    while (got < sizeof(*res))
+    {
+        struct pollfd pfd = { .fd = pipefd[0], .events = POLLIN };
+        ssize_t n;
+
+        if (poll(&pfd, 1, 60000) <= 0 || (n = read(pipefd[0], (char *)res + got, sizeof(*res) - got)) <= 0) break;
+        got += n;
+    }
+    close(pipefd[0]);
+    status = reap(pid);
+    return got == sizeof(*res) && !status ? 0 : -1;
+}
+
+static void member_mgmt_script(struct results *res)
+{
+    mgmt_script(res, 0);
+}
+
+static void root_mgmt_script(struct results *res)
+{
+    mgmt_script(res, 1);
+}
+
+static void compare_results(const struct results *a, const struct results *b)
+{
+    CU_ASSERT_EQUAL(a->count, b->count);
+    for (unsigned int i = 0; i < a->count && i < b->count && i < MAX_RESULTS; i++)
+    {
+        if (a->hr[i] != b->hr[i] || a->value[i] != b->value[i] || strcmp(a->text[i], b->text[i]))
+            printf("call %u: %#x %llu \"%s\" against %#x %llu \"%s\"\n", i, (unsigned int)a->hr[i], a->value[i],
+                   a->text[i], (unsigned int)b->hr[i], b->value[i], b->text[i]);
+        CU_ASSERT_EQUAL(a->hr[i], b->hr[i]);
+        CU_ASSERT_EQUAL(a->value[i], b->value[i]);
+        CU_ASSERT_STRING_EQUAL(a->text[i], b->text[i]);
+    }
+}
+
+/* Issue 10: a group member's management queries go to the service and
+ * answer as root's do in-process; the administrator's shadow-storage
+ * changes are root's only (E_ACCESSDENIED, as vssadmin's storage commands
+ * need an elevated prompt on Windows), and give root through the service
+ * what they give in-process. */
+static void test_mgmt_through_service(void)
+{
+    struct identity member = { NOBODY, NOBODY, 1, { backup_gid } };
+    static struct results embedded, service_mode, as_member, denied;
+
+    svc_use(0);
+    CU_ASSERT_EQUAL(run_as(&as_root, member_mgmt_script, &embedded), 0);
+    svc_use(1);
+    CU_ASSERT_EQUAL(run_as(&member, member_mgmt_script, &as_member), 0);
+    CU_ASSERT(embedded.count > 20);
+    compare_results(&embedded, &as_member);
+    /* the volume under test is there for both */
+    CU_ASSERT(embedded.text[4][0] != 0);
+
+    CU_ASSERT_EQUAL(run_as(&member, mgmt_admin_denied, &denied), 0);
+    CU_ASSERT_EQUAL(denied.count, 7);
+    ok_hr(denied.hr[0], S_OK);
+    for (unsigned int i = 1; i < denied.count && i < MAX_RESULTS; i++) ok_hr(denied.hr[i], E_ACCESSDENIED);
+
+    /* root's changes through the service and in-process agree (and leave no association) */
+    svc_use(0);
+    CU_ASSERT_EQUAL(run_as(&as_root, root_mgmt_script, &embedded), 0);
+    svc_use(1);
+    CU_ASSERT_EQUAL(run_as(&as_root, root_mgmt_script, &service_mode), 0);
+    CU_ASSERT(embedded.count > 25);
+    compare_results(&embedded, &service_mode);
+}
+
+/* Run bin/vssadmin args... as who with output to out: its exit status, or 77
+ * when who cannot reach the build tree. */
+static int run_vssadmin(const struct identity *who, const char *out, const char *arg1, const char *arg2)
+{
+    const char *prog = umbra_prog("vssadmin");
+    int fd = open(out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    pid_t pid;
+
+    if (fd < 0) return -1;
+    if (!(pid = fork()))
+    {
+        if (dup2(fd, 1) < 0 || dup2(fd, 2) < 0) _exit(126);
+        become(who);
+        if (access(prog, X_OK)) _exit(77);
+        execl(prog, "vssadmin", arg1, arg2, (char *)NULL);
+        _exit(127);
+    }
+    close(fd);
+    return pid > 0 ? reap(pid) : -1;
+}
+
+/* vssadmin's list volumes and list shadowstorage for a group member through
+ * the service say what they say for root in-process. */
+static void test_vssadmin_member(void)
+{
+    static const char *const what[] = { "volumes", "shadowstorage" };
+    struct identity member = { NOBODY, NOBODY, 1, { backup_gid } };
+    char root_out[4200], member_out[4200], *expected, *got;
+    IVssDifferentialSoftwareSnapshotMgmt3 *diff = NULL;
+    IUnknown *unk = NULL;
+    int status, ret;
+
+    /* an association for list shadowstorage to show (root, in-process) */
+    svc_use(0);
+    ok_hr(GetProviderMgmtInterface(provider_default()->id, IID_IVssDifferentialSoftwareSnapshotMgmt3, &unk), S_OK);
+    if (unk) IUnknown_QueryInterface(unk, &IID_IVssDifferentialSoftwareSnapshotMgmt3, (void **)&diff);
+    if (unk) IUnknown_Release(unk);
+    CU_ASSERT_FATAL(diff != NULL);
+    ok_hr(IVssDifferentialSoftwareSnapshotMgmt3_AddDiffArea(diff, volume, volume, 1LL << 40), S_OK);
+    svc_use(1);
+
+    for (unsigned int i = 0; i < ARRAYSIZE(what); i++)
+    {
+        snprintf(root_out, sizeof(root_out), "%s/vssadmin-root-%s.out", umbra_test_tmpdir(), what[i]);
+        snprintf(member_out, sizeof(member_out), "%s/vssadmin-member-%s.out", umbra_test_tmpdir(), what[i]);
+        svc_use(0);
+        status = run_vssadmin(&as_root, root_out, "list", what[i]);
+        svc_use(1);
+        /* list shadowstorage exits 1 when there is none, as on Windows: the same for both */
+        CU_ASSERT(status == 0 || status == 1);
+        if ((ret = run_vssadmin(&member, member_out, "list", what[i])) == 77)
+        {
+            printf("(uid %d cannot reach %s: vssadmin as a group member not run)\n", NOBODY, umbra_prog("vssadmin"));
+            break;
+        }
+        CU_ASSERT_EQUAL(ret, status);
+        expected = fsfixture_read_file(root_out);
+        got = fsfixture_read_file(member_out);
+        CU_ASSERT(expected && got && !strcmp(expected, got));
+        if (expected && got && strcmp(expected, got)) printf("root:\n%s\nmember:\n%s\n", expected, got);
+        CU_ASSERT(got && strstr(got, fx->mnt));
+        if (i) CU_ASSERT(got && strstr(got, "Maximum Shadow Copy Storage space: 1.00 TB"));
+        if (got && !strstr(got, fx->mnt)) printf("%s\n", got);
+        free(expected);
+        free(got);
+    }
+    svc_use(0);
+    ok_hr(IVssDifferentialSoftwareSnapshotMgmt3_DeleteUnusedDiffAreas(diff, volume), S_OK);
+    IVssDifferentialSoftwareSnapshotMgmt3_Release(diff);
+    svc_use(1);
+}
+
 /* --- programs -------------------------------------------------------------------------------- */
 
 /* Run bin/diskshadow -s script as who with output to out: its exit status,
@@ -1052,6 +1383,44 @@ static void hello_fields(struct wire_builder *b)
     wire_put_u32(b, ST_PID, (uint32_t)getpid());
 }
 
+static void mgmt_hello_fields(struct wire_builder *b)
+{
+    hello_fields(b);
+    wire_put_u32(b, ST_SESSION, SVC_SESSION_MGMT);
+}
+
+static void bad_session_fields(struct wire_builder *b)
+{
+    hello_fields(b);
+    wire_put_u32(b, ST_SESSION, 7);
+}
+
+static void set_context_fields(struct wire_builder *b)
+{
+    wire_put_u32(b, ST_METHOD, SVC_SetContext);
+    wire_put_u32(b, ST_ARG + 0, VSS_CTX_BACKUP);
+}
+
+static void mgmt_method_fields(struct wire_builder *b)
+{
+    wire_put_u32(b, ST_METHOD, SVC_QueryVolumesSupportedForSnapshots);
+    wire_put_guid(b, ST_ARG + 0, &GUID_NULL);
+    wire_put_u32(b, ST_ARG + 1, VSS_CTX_ALL);
+}
+
+static void no_provider_fields(struct wire_builder *b)
+{
+    wire_put_u32(b, ST_METHOD, SVC_QueryDiffAreasForVolume);
+    wire_put_str(b, ST_ARG + 0, "/");
+}
+
+static void bad_mgmt_argument_fields(struct wire_builder *b)
+{
+    wire_put_u32(b, ST_METHOD, SVC_QuerySnapshotsByVolume);
+    wire_put_str(b, ST_ARG + 0, "/");
+    wire_put_str(b, ST_ARG + 1, "not a GUID");
+}
+
 static void bad_version_fields(struct wire_builder *b)
 {
     wire_put_u32(b, ST_PROTOCOL, 99);
@@ -1198,6 +1567,40 @@ static void test_hostile_messages(void)
             CU_ASSERT_EQUAL(expect_refused(fd, &type, &status), 0);
             CU_ASSERT_EQUAL(type, WIRE_ERROR | WIRE_REPLY);
             ok_hr(status, expected[i]);
+        }
+    }
+
+    /* a hello for no known kind of session; the methods of the other kind
+     * of session, a shadow-storage method without its provider, and a
+     * malformed argument of a management method */
+    CU_ASSERT_FATAL((fd = raw_connect()) >= 0);
+    CU_ASSERT_EQUAL(raw_send(fd, WIRE_SVC_HELLO, 1, bad_session_fields), 0);
+    CU_ASSERT_EQUAL(expect_refused(fd, &type, &status), 0);
+    CU_ASSERT_EQUAL(type, WIRE_ERROR | WIRE_REPLY);
+    ok_hr(status, E_INVALIDARG);
+    {
+        static void (*const hellos[])(struct wire_builder *b) =
+            { hello_fields, mgmt_hello_fields, mgmt_hello_fields, mgmt_hello_fields };
+        static void (*const calls[])(struct wire_builder *b) =
+            { mgmt_method_fields, set_context_fields, no_provider_fields, bad_mgmt_argument_fields };
+
+        for (unsigned int i = 0; i < ARRAYSIZE(calls); i++)
+        {
+            void *body = NULL;
+            size_t len;
+            struct wire_msg msg;
+
+            CU_ASSERT_FATAL((fd = raw_connect()) >= 0);
+            CU_ASSERT_EQUAL(raw_send(fd, WIRE_SVC_HELLO, 1, hellos[i]), 0);
+            CU_ASSERT_EQUAL(transport_recv_frame(fd, &body, &len, 10000), 0);
+            CU_ASSERT_EQUAL(wire_decode(body, len, &msg), 0);
+            ok_hr(msg.status, S_OK);
+            wire_msg_clear(&msg);
+            free(body);
+            CU_ASSERT_EQUAL(raw_send(fd, WIRE_SVC_CALL, 2, calls[i]), 0);
+            CU_ASSERT_EQUAL(expect_refused(fd, &type, &status), 0);
+            CU_ASSERT_EQUAL(type, WIRE_ERROR | WIRE_REPLY);
+            ok_hr(status, E_INVALIDARG);
         }
     }
 
@@ -1438,6 +1841,8 @@ static CU_TestInfo service_tests[] =
     { "outside the group: E_ACCESSDENIED or embedded mode", test_access_denied },
     { "the same calls give the same results in both modes", test_same_api },
     { "diskshadow through the service", test_diskshadow },
+    { "snapshot management through the service", test_mgmt_through_service },
+    { "vssadmin list volumes/shadowstorage for a group member", test_vssadmin_member },
     { "a requester killed before DoSnapshotSet: Abort (§1.6)", test_requester_killed_before_snapshot },
     { "a requester killed after DoSnapshotSet: R32, BackupShutdown", test_requester_killed_after_snapshot },
     { "8 requesters at once (R12)", test_eight_requesters },
